@@ -1,0 +1,125 @@
+package pipeline
+
+import (
+	"slices"
+	"strings"
+)
+
+// Graph is a validated pipeline: unique step names, known dependencies and no
+// cycles. It is immutable once built and safe for concurrent reads.
+type Graph struct {
+	p          *Pipeline
+	index      map[string]int
+	deps       [][]int // deps[i]: indices step i waits for, deduplicated
+	dependents [][]int // dependents[i]: indices waiting for step i
+}
+
+// NewGraph validates p and builds its dependency graph. All problems are
+// reported at once as an Errors value, each with the position it concerns.
+func NewGraph(p *Pipeline) (*Graph, error) {
+	g := &Graph{p: p, index: make(map[string]int, len(p.Steps))}
+	var errs Errors
+	for i, s := range p.Steps {
+		if first, dup := g.index[s.Name]; dup {
+			errs.add(s.Pos, s.Name, "duplicate step %q: first declared at %s", s.Name, p.Steps[first].Pos)
+			continue
+		}
+		g.index[s.Name] = i
+		checkArtifacts(s, &errs)
+	}
+	g.deps = make([][]int, len(p.Steps))
+	g.dependents = make([][]int, len(p.Steps))
+	for i, s := range p.Steps {
+		if g.index[s.Name] != i {
+			continue // a duplicate, already reported
+		}
+		for _, d := range s.DependsOn {
+			j, ok := g.index[d.Step]
+			switch {
+			case !ok:
+				errs.add(d.Pos, s.Name, "step %q depends on unknown step %q%s", s.Name, d.Step, suggest(d.Step, p))
+			case j == i:
+				errs.add(d.Pos, s.Name, "step %q depends on itself", s.Name)
+			case !slices.Contains(g.deps[i], j):
+				g.deps[i] = append(g.deps[i], j)
+				g.dependents[j] = append(g.dependents[j], i)
+			}
+		}
+	}
+	for _, cycle := range g.cycles() {
+		s := p.Steps[cycle[0]]
+		names := make([]string, len(cycle))
+		for k, i := range cycle {
+			names[k] = p.Steps[i].Name
+		}
+		errs.add(s.Pos, s.Name, "dependency cycle: %s", strings.Join(names, " -> "))
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return g, nil
+}
+
+func checkArtifacts(s *Step, errs *Errors) {
+	seen := map[string]bool{}
+	for _, a := range s.Artifacts {
+		if seen[a.Name] {
+			errs.add(a.Pos, s.Name, "step %q declares artifact %q twice", s.Name, a.Name)
+		}
+		seen[a.Name] = true
+		if !strings.HasPrefix(a.Path, "/") {
+			errs.add(a.Pos, s.Name, "artifact %q: path %q must be absolute inside the container", a.Name, a.Path)
+		}
+	}
+}
+
+// Pipeline returns the pipeline the graph was built from.
+func (g *Graph) Pipeline() *Pipeline { return g.p }
+
+// Len returns the number of steps.
+func (g *Graph) Len() int { return len(g.p.Steps) }
+
+// Step returns step i in declaration order.
+func (g *Graph) Step(i int) *Step { return g.p.Steps[i] }
+
+// Index returns the declaration index of the named step.
+func (g *Graph) Index(name string) (int, bool) {
+	i, ok := g.index[name]
+	return i, ok
+}
+
+// Deps returns the indices of the steps step i waits for, in declaration order
+// of its depends_on. The slice must not be modified.
+func (g *Graph) Deps(i int) []int { return g.deps[i] }
+
+// Dependents returns the indices of the steps that wait for step i.
+// The slice must not be modified.
+func (g *Graph) Dependents(i int) []int { return g.dependents[i] }
+
+// Order returns a topological order of step indices; among steps that are
+// ready at the same time, declaration order wins, so the order is stable.
+func (g *Graph) Order() []int {
+	waiting := make([]int, g.Len())
+	for i := range waiting {
+		waiting[i] = len(g.deps[i])
+	}
+	order := make([]int, 0, g.Len())
+	var ready []int
+	for i, n := range waiting {
+		if n == 0 {
+			ready = append(ready, i)
+		}
+	}
+	for len(ready) > 0 {
+		slices.Sort(ready)
+		i := ready[0]
+		ready = ready[1:]
+		order = append(order, i)
+		for _, d := range g.dependents[i] {
+			if waiting[d]--; waiting[d] == 0 {
+				ready = append(ready, d)
+			}
+		}
+	}
+	return order
+}
