@@ -7,9 +7,11 @@ import (
 
 // Error is one problem found in a pipeline, with the position it concerns.
 type Error struct {
-	Pos  Pos
-	Step string // the step concerned, "" for pipeline-wide problems
-	Msg  string
+	Pos Pos
+	// Summary is a short title, e.g. "Dependency cycle".
+	Summary string
+	Step    string // the step concerned, "" for pipeline-wide problems
+	Msg     string
 }
 
 func (e *Error) Error() string {
@@ -30,8 +32,8 @@ func (es Errors) Error() string {
 	return strings.Join(msgs, "\n")
 }
 
-func (es *Errors) add(pos Pos, step, format string, args ...any) {
-	*es = append(*es, &Error{Pos: pos, Step: step, Msg: fmt.Sprintf(format, args...)})
+func (es *Errors) add(pos Pos, summary, step, format string, args ...any) {
+	*es = append(*es, &Error{Pos: pos, Summary: summary, Step: step, Msg: fmt.Sprintf(format, args...)})
 }
 
 // cycles finds every dependency cycle, each reported once as a path that

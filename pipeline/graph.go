@@ -21,7 +21,7 @@ func NewGraph(p *Pipeline) (*Graph, error) {
 	var errs Errors
 	for i, s := range p.Steps {
 		if first, dup := g.index[s.Name]; dup {
-			errs.add(s.Pos, s.Name, "duplicate step %q: first declared at %s", s.Name, p.Steps[first].Pos)
+			errs.add(s.Pos, "Duplicate step", s.Name, "duplicate step %q: first declared at %s", s.Name, p.Steps[first].Pos)
 			continue
 		}
 		g.index[s.Name] = i
@@ -37,9 +37,9 @@ func NewGraph(p *Pipeline) (*Graph, error) {
 			j, ok := g.index[d.Step]
 			switch {
 			case !ok:
-				errs.add(d.Pos, s.Name, "step %q depends on unknown step %q%s", s.Name, d.Step, suggest(d.Step, p))
+				errs.add(d.Pos, "Unknown dependency", s.Name, "step %q depends on unknown step %q%s", s.Name, d.Step, suggest(d.Step, p))
 			case j == i:
-				errs.add(d.Pos, s.Name, "step %q depends on itself", s.Name)
+				errs.add(d.Pos, "Dependency cycle", s.Name, "step %q depends on itself", s.Name)
 			case !slices.Contains(g.deps[i], j):
 				g.deps[i] = append(g.deps[i], j)
 				g.dependents[j] = append(g.dependents[j], i)
@@ -52,7 +52,7 @@ func NewGraph(p *Pipeline) (*Graph, error) {
 		for k, i := range cycle {
 			names[k] = p.Steps[i].Name
 		}
-		errs.add(s.Pos, s.Name, "dependency cycle: %s", strings.Join(names, " -> "))
+		errs.add(s.Pos, "Dependency cycle", s.Name, "dependency cycle: %s", strings.Join(names, " -> "))
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -64,11 +64,11 @@ func checkArtifacts(s *Step, errs *Errors) {
 	seen := map[string]bool{}
 	for _, a := range s.Artifacts {
 		if seen[a.Name] {
-			errs.add(a.Pos, s.Name, "step %q declares artifact %q twice", s.Name, a.Name)
+			errs.add(a.Pos, "Duplicate artifact", s.Name, "step %q declares artifact %q twice", s.Name, a.Name)
 		}
 		seen[a.Name] = true
 		if !strings.HasPrefix(a.Path, "/") {
-			errs.add(a.Pos, s.Name, "artifact %q: path %q must be absolute inside the container", a.Name, a.Path)
+			errs.add(a.Pos, "Invalid artifact path", s.Name, "artifact %q: path %q must be absolute inside the container", a.Name, a.Path)
 		}
 	}
 }

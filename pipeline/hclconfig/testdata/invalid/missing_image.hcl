@@ -1,0 +1,3 @@
+step "build" {
+  command = ["true"]
+}

@@ -1,0 +1,7 @@
+step "build" {
+  image = "busybox:latest"
+
+  artifact "out" {
+    path = "out"
+  }
+}

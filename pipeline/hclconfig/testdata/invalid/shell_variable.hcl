@@ -1,0 +1,4 @@
+step "greet" {
+  image   = "busybox:latest"
+  command = ["sh", "-c", "echo hello ${USER}"]
+}

@@ -1,0 +1,4 @@
+step "build" {
+  image = "busybox:latest"
+  command = ["echo", "unterminated]
+}

@@ -1,0 +1,4 @@
+step "build" {
+  imgae   = "busybox:latest"
+  command = ["true"]
+}

@@ -1,0 +1,3 @@
+steps "build" {
+  image = "busybox:latest"
+}

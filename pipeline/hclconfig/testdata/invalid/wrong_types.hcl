@@ -1,0 +1,5 @@
+step "build" {
+  image   = "busybox:latest"
+  command = "echo hello"
+  env     = ["A=1"]
+}
