@@ -1,0 +1,54 @@
+# runjob — see scripts/setup.sh for what `make setup` does to the machine.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+GO ?= go
+BIN := bin/runjob
+
+.PHONY: all setup build demo test bench fmt lint clean leftovers clean-leftovers
+
+all: lint build
+
+## setup: make sure a Docker engine answers and busybox:latest exists
+setup:
+	bash scripts/setup.sh
+
+## build: build bin/runjob
+build:
+	$(GO) build -o $(BIN) ./cmd/runjob
+
+## demo: run examples/hello.hcl against the engine
+demo: setup build
+	./$(BIN) examples/hello.hcl
+
+## test: vet, run every test against the real engine, then check nothing leaked
+test: setup
+	$(GO) vet ./...
+	RUNJOB_REQUIRE_DOCKER=1 $(GO) test -count=1 -timeout 30m ./...
+	bash scripts/check-leftovers.sh
+
+## bench: benchmarks only (placeholder)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## fmt: rewrite Go files with gofmt
+fmt:
+	gofmt -l -w .
+
+## lint: gofmt must have nothing to say, and go vet must pass
+lint:
+	@out=$$(gofmt -l .); if [[ -n "$$out" ]]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## leftovers: fail if containers/networks/volumes labelled io.runjob.run-id remain
+leftovers:
+	bash scripts/check-leftovers.sh
+
+## clean-leftovers: remove containers/networks/volumes labelled io.runjob.run-id
+clean-leftovers:
+	bash scripts/check-leftovers.sh --clean
+
+## clean: remove build output
+clean:
+	rm -rf bin/
