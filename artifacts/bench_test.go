@@ -1,0 +1,76 @@
+package artifacts
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// benchArchive builds ~64 MiB of mixed content in memory: a few large files,
+// many small ones across directories, and some symlinks and hard links, the
+// shape of a typical build output.
+func benchArchive(b *testing.B) (archive []byte, content int64) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	write := func(hdr *tar.Header, body []byte) {
+		hdr.ModTime, hdr.Size = epoch, int64(len(body))
+		if err := tw.WriteHeader(hdr); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := tw.Write(body); err != nil {
+			b.Fatal(err)
+		}
+		content += int64(len(body))
+	}
+	big, small := bytes.Repeat([]byte("0123456789abcdef"), 4<<20>>4), bytes.Repeat([]byte("x"), 16<<10)
+	write(&tar.Header{Typeflag: tar.TypeDir, Name: "out/", Mode: 0o755}, nil)
+	for i := range 8 {
+		write(&tar.Header{Typeflag: tar.TypeReg, Name: fmt.Sprintf("out/big%d.bin", i), Mode: 0o644}, big)
+	}
+	for i := range 2048 {
+		d := fmt.Sprintf("out/d%02d/", i%64)
+		if i < 64 {
+			write(&tar.Header{Typeflag: tar.TypeDir, Name: d, Mode: 0o755}, nil)
+		}
+		name := fmt.Sprintf("%sf%d.txt", d, i)
+		write(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: 0o644}, small)
+		if i%64 == 0 {
+			write(&tar.Header{Typeflag: tar.TypeSymlink, Name: name + ".lnk", Linkname: filepath.Base(name)}, nil)
+			write(&tar.Header{Typeflag: tar.TypeLink, Name: name + ".hard", Linkname: name}, nil)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes(), content
+}
+
+// BenchmarkExtract reports extraction throughput in MB/s of file content,
+// plus entries/s, since small files cost a file creation each and that,
+// not copying, dominates on slow filesystems.
+func BenchmarkExtract(b *testing.B) {
+	archive, content := benchArchive(b)
+	var entries int
+	base := b.TempDir()
+	b.SetBytes(content)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		dest := filepath.Join(base, "dest")
+		st, err := Extract(context.Background(), bytes.NewReader(archive), dest, Options{StripRoot: "out"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		entries += st.Files + st.Dirs + st.Symlinks
+		b.StopTimer()
+		if err := os.RemoveAll(dest); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(entries)/b.Elapsed().Seconds(), "entries/s")
+}

@@ -1,0 +1,29 @@
+// Package artifacts extracts tar streams produced by a container engine into a
+// host directory, treating the archive as untrusted input.
+//
+// The archive comes from a container the pipeline does not control, so the
+// extractor is safe by construction rather than by careful path joining:
+//
+//   - every filesystem operation goes through an [os.Root] opened on the
+//     destination, so no write can land outside it, even through a symlink
+//     planted by an earlier entry;
+//   - on top of that, entries that could only be useful to an attacker are
+//     refused up front with an [*UnsafeEntryError] (absolute names, ".."
+//     components, symlinks or hard links pointing out of the tree, device
+//     nodes, fifos, unknown entry types), so a hostile archive fails loudly
+//     instead of being silently trimmed;
+//   - symlinks are recreated as links and never followed: an entry whose
+//     parent path crosses a symlink is refused, and a file or link replacing
+//     an existing name first removes what was there;
+//   - content is streamed through a fixed buffer and capped by
+//     [Options.MaxBytes].
+//
+// Symlink targets are checked lexically against the link's own directory,
+// which is sound because targets may only use ".." as leading components
+// (so a chain like "u -> ." plus "a -> u/.." cannot climb out) and links are
+// never created below another link. Pre-existing content of dest is trusted:
+// it belongs to the caller, not to the archive.
+//
+// Extraction targets Unix hosts; ownership is never changed, and
+// setuid/setgid/sticky bits are dropped.
+package artifacts
