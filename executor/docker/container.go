@@ -1,0 +1,103 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
+
+	"github.com/runjob/runjob/executor"
+)
+
+// Create creates the step's container without starting it.
+func (e *Engine) Create(ctx context.Context, spec *executor.ContainerSpec) (string, error) {
+	cfg, host := toConfig(spec)
+	res, err := e.cli.ContainerCreate(ctx, client.ContainerCreateOptions{
+		Config: cfg, HostConfig: host, Name: spec.Name,
+	})
+	if err != nil {
+		return "", err
+	}
+	return res.ID, nil
+}
+
+// Run attaches to the container before starting it, so not a byte printed
+// early is missed, then demultiplexes stdout and stderr until EOF and reads
+// the exit status.
+func (e *Engine) Run(ctx context.Context, id string, stdout, stderr io.Writer) (executor.ExitStatus, error) {
+	att, err := e.cli.ContainerAttach(ctx, id, client.ContainerAttachOptions{Stream: true, Stdout: true, Stderr: true})
+	if err != nil {
+		return executor.ExitStatus{}, fmt.Errorf("attach: %w", err)
+	}
+	defer att.Close()
+	// next-exit, registered before start: not-running would be satisfied
+	// by the created-but-not-started state.
+	wait := e.cli.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionNextExit})
+	if _, err := e.cli.ContainerStart(ctx, id, client.ContainerStartOptions{}); err != nil {
+		return executor.ExitStatus{}, fmt.Errorf("start: %w", err)
+	}
+
+	copied := make(chan error, 1)
+	go func() {
+		_, err := stdcopy.StdCopy(stdout, stderr, att.Reader)
+		copied <- err
+	}()
+	select {
+	case err := <-copied:
+		if err != nil && ctx.Err() == nil {
+			return executor.ExitStatus{}, fmt.Errorf("read output: %w", err)
+		}
+	case <-ctx.Done():
+		att.Close() // unblocks the copy; Remove stops the container
+		<-copied
+		return executor.ExitStatus{}, ctx.Err()
+	}
+
+	select {
+	case r := <-wait.Result:
+		if r.Error != nil && r.Error.Message != "" {
+			return executor.ExitStatus{}, fmt.Errorf("wait: %s", r.Error.Message)
+		}
+	case err := <-wait.Error:
+		return executor.ExitStatus{}, fmt.Errorf("wait: %w", err)
+	case <-ctx.Done():
+		return executor.ExitStatus{}, ctx.Err()
+	}
+	// Inspect rather than trust the wait code alone: only inspect knows
+	// whether the kernel's OOM killer ended the process.
+	ins, err := e.cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+	if err != nil {
+		return executor.ExitStatus{}, fmt.Errorf("inspect: %w", err)
+	}
+	st := ins.Container.State
+	return executor.ExitStatus{Code: st.ExitCode, OOMKilled: st.OOMKilled}, nil
+}
+
+// CopyFrom streams path out of the container as a tar. "/" exports the whole
+// filesystem (GET /containers/{id}/export), since the archive endpoint would
+// root it oddly.
+func (e *Engine) CopyFrom(ctx context.Context, id, p string) (io.ReadCloser, error) {
+	if path.Clean(p) == "/" {
+		return e.cli.ContainerExport(ctx, id, client.ContainerExportOptions{})
+	}
+	res, err := e.cli.CopyFromContainer(ctx, id, client.CopyFromContainerOptions{SourcePath: p})
+	if err != nil {
+		return nil, err
+	}
+	return res.Content, nil
+}
+
+// Remove force-removes the container with its anonymous volumes; a missing
+// container counts as removed.
+func (e *Engine) Remove(ctx context.Context, id string) error {
+	_, err := e.cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+	if err != nil && !cerrdefs.IsNotFound(err) {
+		return fmt.Errorf("remove %s: %w", id, err)
+	}
+	return nil
+}

@@ -1,0 +1,53 @@
+package docker
+
+import (
+	"sort"
+
+	"github.com/moby/moby/api/types/container"
+
+	"github.com/runjob/runjob/executor"
+)
+
+// toConfig converts a spec into the Engine API's create body. It is pure so
+// it can be tested without a daemon.
+//
+// Never a TTY: with one, stdout and stderr would arrive merged. Stdin stays
+// closed so a step that reads it sees EOF instead of hanging.
+func toConfig(spec *executor.ContainerSpec) (*container.Config, *container.HostConfig) {
+	cfg := &container.Config{
+		Image:        spec.Image,
+		Cmd:          spec.Command,
+		Entrypoint:   spec.Entrypoint,
+		Env:          envList(spec.Env),
+		WorkingDir:   spec.Workdir,
+		Labels:       spec.Labels,
+		AttachStdout: true,
+		AttachStderr: true,
+		Tty:          false,
+		OpenStdin:    false,
+	}
+	host := &container.HostConfig{
+		// Never AutoRemove: artifacts are copied out after the container exits.
+		AutoRemove: false,
+		Privileged: false,
+	}
+	return cfg, host
+}
+
+// envList renders env in sorted order so the same step always produces the
+// same container config.
+func envList(env map[string]string) []string {
+	if len(env) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k + "=" + env[k]
+	}
+	return out
+}

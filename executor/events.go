@@ -1,0 +1,73 @@
+package executor
+
+import (
+	"io"
+	"time"
+)
+
+// EventKind names a lifecycle event. The values are stable: they are the
+// "event" field of runjob's JSON log.
+type EventKind string
+
+// Lifecycle events, in the order a step sees them.
+const (
+	EventRunStarted       EventKind = "run_started"
+	EventStepQueued       EventKind = "step_queued"
+	EventImageReady       EventKind = "image_ready"
+	EventStepStarted      EventKind = "step_started"
+	EventArtifactExported EventKind = "artifact_exported"
+	EventStepFinished     EventKind = "step_finished"
+	EventRunFinished      EventKind = "run_finished"
+)
+
+// Event is a lifecycle event. Container output is not an event: it flows
+// through Output, so a chatty step cannot slow lifecycle reporting down.
+type Event struct {
+	Kind EventKind
+	Time time.Time
+	// Step is set for step events.
+	Step string
+	// Image is set for step_queued and image_ready.
+	Image string
+	// Container is the container name, set for step_started.
+	Container string
+	// Result is set for step_finished (the step's) and its fields are final.
+	Result *StepResult
+	// Artifact is set for artifact_exported.
+	Artifact *ArtifactResult
+	// Run is set for run_finished.
+	Run *Result
+}
+
+// Observer receives lifecycle events. The executor calls it from one
+// goroutine at a time, so implementations need no locking; they must not
+// block for long, since steps wait while it runs.
+type Observer interface {
+	Event(Event)
+}
+
+// ObserverFunc adapts a function to Observer.
+type ObserverFunc func(Event)
+
+// Event calls f(ev).
+func (f ObserverFunc) Event(ev Event) { f(ev) }
+
+// Output receives what steps' containers print.
+type Output interface {
+	// Open returns the writers a step's stdout and stderr are copied to.
+	// It is called once per container, from that step's goroutine; writers
+	// of different steps are used concurrently. The executor closes both
+	// writers when the container's output has ended; Close must deliver any
+	// final line that lacked a newline.
+	Open(step string) (stdout, stderr io.WriteCloser)
+}
+
+// Stream names one of a container's output streams.
+type Stream string
+
+// The two streams a container writes. runjob never allocates a TTY, so they
+// always arrive separately.
+const (
+	Stdout Stream = "stdout"
+	Stderr Stream = "stderr"
+)

@@ -1,0 +1,116 @@
+package executor
+
+import (
+	"context"
+
+	"github.com/runjob/runjob/pipeline"
+)
+
+// schedule is the state of one run. Only the coordinator goroutine (run)
+// touches it; workers report through the done channel, which is buffered to
+// the number of steps so a worker never blocks on a busy coordinator.
+type schedule struct {
+	e        *Executor
+	g        *pipeline.Graph
+	res      *Result
+	waiting  []int // unfinished dependencies per step
+	labels   map[string]string
+	finished int
+	doneCh   chan done
+}
+
+func (s *schedule) run(ctx context.Context) {
+	n := s.g.Len()
+	s.labels = runLabels(s.e.runID, s.g.Pipeline().Name)
+	s.doneCh = make(chan done, n)
+	workers := s.e.newPool()
+	defer workers.Wait()
+
+	for i := range n {
+		s.waiting[i] = len(s.g.Deps(i))
+	}
+	// Steps become ready in declaration order, so output order is stable.
+	for i := range n {
+		if s.waiting[i] == 0 {
+			s.submit(ctx, workers, i)
+		}
+	}
+	cancelled := ctx.Done()
+	for s.finished < n {
+		select {
+		case d := <-s.doneCh:
+			s.finish(ctx, workers, d.index, d.result)
+		case <-cancelled:
+			cancelled = nil
+			s.cancelPending(ctx)
+		}
+	}
+}
+
+// cancelPending marks every step not yet submitted as cancelled: it will
+// never start. Running steps see ctx themselves and report back.
+func (s *schedule) cancelPending(ctx context.Context) {
+	for i, r := range s.res.Steps {
+		if s.waiting[i] >= 0 && r.Status == StatusPending {
+			s.markDone(i, StatusCancelled, context.Cause(ctx))
+		}
+	}
+}
+
+// submit queues step i on the pool. waiting[i] becomes -1 so the step is
+// known to be in flight.
+func (s *schedule) submit(ctx context.Context, workers interface{ Go(func()) }, i int) {
+	if ctx.Err() != nil {
+		s.markDone(i, StatusCancelled, context.Cause(ctx))
+		return
+	}
+	s.waiting[i] = -1
+	step := s.g.Step(i)
+	s.e.emit(Event{Kind: EventStepQueued, Step: step.Name, Image: step.Image})
+	workers.Go(func() {
+		s.doneCh <- done{index: i, result: s.e.runStep(ctx, i, step, s.labels)}
+	})
+}
+
+// finish records a worker's result and releases or skips the dependents.
+func (s *schedule) finish(ctx context.Context, workers interface{ Go(func()) }, i int, r *StepResult) {
+	s.res.Steps[i] = r
+	s.finished++
+	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Result: r})
+	if ctx.Err() != nil {
+		// Interrupted: what waits for this step was cancelled, not skipped,
+		// whichever of the two news reached the coordinator first.
+		s.cancelPending(ctx)
+		return
+	}
+	for _, d := range s.g.Dependents(i) {
+		if s.res.Steps[d].Status != StatusPending || s.waiting[d] < 0 {
+			continue
+		}
+		if r.Status != StatusOK {
+			s.skip(d, dependencyFailed(r.Name, r.Status))
+			continue
+		}
+		if s.waiting[d]--; s.waiting[d] == 0 {
+			s.submit(ctx, workers, d)
+		}
+	}
+}
+
+// skip marks step i and, transitively, everything waiting for it.
+func (s *schedule) skip(i int, why error) {
+	s.markDone(i, StatusSkipped, why)
+	for _, d := range s.g.Dependents(i) {
+		if s.res.Steps[d].Status == StatusPending && s.waiting[d] >= 0 {
+			s.skip(d, dependencyFailed(s.g.Step(i).Name, StatusSkipped))
+		}
+	}
+}
+
+// markDone finishes a step that never reached a worker.
+func (s *schedule) markDone(i int, st Status, why error) {
+	r := s.res.Steps[i]
+	r.Status, r.Err = st, why
+	s.finished++
+	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Result: r})
+}
