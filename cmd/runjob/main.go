@@ -1,0 +1,81 @@
+// Command runjob runs a pipeline of container steps described in HCL.
+//
+//	runjob pipeline.hcl [--var k=v] [-j N]
+//	runjob validate pipeline.hcl
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes, documented in the README. One place maps errors to them.
+const (
+	exitOK          = 0
+	exitStepFailed  = 1
+	exitUsage       = 2 // bad flags, unreadable or invalid pipeline
+	exitEngine      = 3 // engine unreachable, pull failed, internal error
+	exitInterrupted = 130
+)
+
+func main() {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	// The first signal cancels the run; runjob keeps handling signals until
+	// it exits, so a second Ctrl-C cannot kill it before its containers are
+	// removed.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		for sig := range sigs {
+			cancel(fmt.Errorf("interrupted by %s", sig))
+		}
+	}()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes the command line and returns the process exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	root := newRootCmd(stdout, stderr, commands{run: runPipeline, validate: validatePipeline})
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	return exitCode(err, stderr)
+}
+
+// exitError carries the exit code a command chose. The message, if any, was
+// not printed yet.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// exitCode maps a command's error to the process exit code and prints it.
+// Commands return *exitError; anything else came from flag and argument
+// parsing, which is a usage error.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if !errors.As(err, &ee) {
+		fmt.Fprintf(stderr, "runjob: %v\nRun 'runjob --help' for usage.\n", err)
+		return exitUsage
+	}
+	if ee.err != nil {
+		fmt.Fprintf(stderr, "runjob: %v\n", ee.err)
+	}
+	return ee.code
+}

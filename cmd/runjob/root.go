@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// runOptions are the settings of `runjob run`; flags fill them, and nothing
+// runs until the command's function is called with them.
+type runOptions struct {
+	File         string
+	Vars         map[string]string
+	Concurrency  int
+	ArtifactsDir string
+	LogFormat    string
+	Stdout       io.Writer
+	Stderr       io.Writer
+
+	varFlags []string
+}
+
+// validateOptions are the settings of `runjob validate`.
+type validateOptions struct {
+	File   string
+	Vars   map[string]string
+	Stdout io.Writer
+	Stderr io.Writer
+
+	varFlags []string
+}
+
+// commands are what the CLI calls once flags are parsed; tests replace them
+// to check parsing without running anything.
+type commands struct {
+	run      func(context.Context, *runOptions) error
+	validate func(context.Context, *validateOptions) error
+}
+
+func newRootCmd(stdout, stderr io.Writer, cmds commands) *cobra.Command {
+	runOpts := &runOptions{Stdout: stdout, Stderr: stderr}
+	root := &cobra.Command{
+		Use:   "runjob FILE [flags]",
+		Short: "Run a pipeline of container steps described in HCL",
+		Long: "runjob runs the steps of an HCL pipeline file in containers on a Docker engine,\n" +
+			"each as soon as its dependencies have succeeded.\n\n" +
+			"`runjob FILE` is short for `runjob run FILE`.",
+		Args:          cobra.MaximumNArgs(1),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return fmt.Errorf("no pipeline file given")
+			}
+			return runCmd(cmd, args, runOpts, cmds.run)
+		},
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	addRunFlags(root, runOpts)
+	root.AddCommand(newRunCmd(stdout, stderr, cmds.run), newValidateCmd(stdout, stderr, cmds.validate))
+	return root
+}
+
+func newRunCmd(stdout, stderr io.Writer, fn func(context.Context, *runOptions) error) *cobra.Command {
+	opts := &runOptions{Stdout: stdout, Stderr: stderr}
+	cmd := &cobra.Command{
+		Use:   "run FILE [flags]",
+		Short: "Run a pipeline",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCmd(cmd, args, opts, fn)
+		},
+	}
+	addRunFlags(cmd, opts)
+	return cmd
+}
+
+func runCmd(cmd *cobra.Command, args []string, opts *runOptions, fn func(context.Context, *runOptions) error) error {
+	opts.File = args[0]
+	vars, err := parseVars(opts.varFlags)
+	if err != nil {
+		return err
+	}
+	opts.Vars = vars
+	switch opts.LogFormat {
+	case "auto", "plain", "json":
+	default:
+		return fmt.Errorf("--log-format %q: want auto, plain or json", opts.LogFormat)
+	}
+	return fn(cmd.Context(), opts)
+}
+
+func addRunFlags(cmd *cobra.Command, opts *runOptions) {
+	f := cmd.Flags()
+	f.StringArrayVar(&opts.varFlags, "var", nil, "set a pipeline variable: --var name=value (repeatable)")
+	f.IntVarP(&opts.Concurrency, "concurrency", "j", 0, "run at most N steps at once (default: number of CPUs)")
+	f.StringVar(&opts.ArtifactsDir, "artifacts", "", "export artifacts under DIR (default: .runjob/artifacts beside the pipeline file)")
+	f.StringVar(&opts.LogFormat, "log-format", "auto", "log format: auto (human-readable), plain, or json (one JSON object per line on stdout)")
+}
+
+func newValidateCmd(stdout, stderr io.Writer, fn func(context.Context, *validateOptions) error) *cobra.Command {
+	opts := &validateOptions{Stdout: stdout, Stderr: stderr}
+	cmd := &cobra.Command{
+		Use:   "validate FILE [flags]",
+		Short: "Check a pipeline file without running it (no engine needed)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File = args[0]
+			vars, err := parseVars(opts.varFlags)
+			if err != nil {
+				return err
+			}
+			opts.Vars = vars
+			return fn(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringArrayVar(&opts.varFlags, "var", nil, "set a pipeline variable: --var name=value (repeatable)")
+	return cmd
+}
+
+// parseVars turns repeated --var name=value flags into a map; the last
+// value given for a name wins, as in Terraform.
+func parseVars(flags []string) (map[string]string, error) {
+	vars := map[string]string{}
+	for _, f := range flags {
+		name, value, ok := strings.Cut(f, "=")
+		if !ok || name == "" {
+			return nil, fmt.Errorf("--var %q: want name=value", f)
+		}
+		vars[name] = value
+	}
+	return vars, nil
+}
