@@ -7,7 +7,10 @@
 // loading still point the user at a file:line:col.
 package pipeline
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Pipeline is a loaded, fully evaluated pipeline.
 type Pipeline struct {
@@ -18,28 +21,78 @@ type Pipeline struct {
 	File string
 	// Dir is the directory relative paths in the pipeline resolve against.
 	Dir string
+	// Concurrency bounds how many steps run at once (0: the runner decides).
+	Concurrency int
+	// FailFast cancels running steps at the first failure.
+	FailFast bool
+	// Timeout bounds the whole run (0: none).
+	Timeout time.Duration
 	// Steps in declaration order. Output and results keep this order.
 	Steps []*Step
 }
 
 // Step is one container to run.
 type Step struct {
-	// Name is unique within the pipeline.
+	// Name is unique within the pipeline. A for_each instance is named
+	// Base[Key], e.g. test[go1.22].
 	Name string
+	// Base is the step block's label; Key the for_each instance key ("" for
+	// a step without for_each).
+	Base, Key string
 	// Image is the container image reference, e.g. "busybox:latest".
 	Image string
-	// Command is the exec-form command; empty means the image's default.
+	// Pull says when the image is pulled ("" means PullMissing).
+	Pull PullPolicy
+	// Command is the exec-form command; empty means the image's default. A
+	// script is turned into shell + script by the loader.
 	Command []string
+	// Entrypoint overrides the image's entrypoint when set.
+	Entrypoint []string
 	// Env holds environment variables for the container.
 	Env map[string]string
 	// Workdir is the working directory inside the container ("" = image default).
 	Workdir string
-	// DependsOn names the steps that must succeed before this one starts.
+	// User runs the command as this user[:group] ("" = image default).
+	User string
+	// DependsOn names the steps that must succeed before this one starts,
+	// whether written in depends_on or implied by a reference.
 	DependsOn []Dependency
+	// Timeout bounds one attempt of the step (0: none).
+	Timeout time.Duration
+	// Retries is how many more attempts a failed step gets.
+	Retries int
+	// AllowFailure: a failure is reported but fails neither the pipeline
+	// nor the dependents.
+	AllowFailure bool
+	// Skip is true when the step's `when` was false: it is reported skipped
+	// and never runs, and neither do its dependents.
+	Skip bool
+	// Resources limit the container.
+	Resources Resources
 	// Artifacts are directories or files exported after the step exits.
 	Artifacts []Artifact
+	// Inputs are copied into the container before it starts.
+	Inputs []Input
 	// Pos is where the step was declared.
 	Pos Pos
+}
+
+// PullPolicy says when a step's image is pulled.
+type PullPolicy string
+
+// Pull policies.
+const (
+	PullMissing PullPolicy = "missing" // only when not present (default)
+	PullAlways  PullPolicy = "always"  // every run, once per image
+	PullNever   PullPolicy = "never"   // never; a missing image is an error
+)
+
+// Resources are a container's limits; zero means unlimited.
+type Resources struct {
+	// Memory in bytes.
+	Memory int64
+	// CPUs in cores, e.g. 1.5.
+	CPUs float64
 }
 
 // Dependency is an edge to another step, with where it was written.
@@ -54,7 +107,35 @@ type Artifact struct {
 	Name string
 	// Path is the absolute path inside the container.
 	Path string
+	// When says after which outcomes it is exported ("" means OnSuccess).
+	When ArtifactWhen
 	// Pos is where the artifact was declared.
+	Pos Pos
+}
+
+// ArtifactWhen says whether an artifact is exported after a failure.
+type ArtifactWhen string
+
+// Artifact export conditions.
+const (
+	OnSuccess ArtifactWhen = "on_success"
+	OnFailure ArtifactWhen = "on_failure"
+	Always    ArtifactWhen = "always"
+)
+
+// Input is copied into a step's container before it starts: a host path,
+// or an artifact of an upstream step (which makes that step a dependency).
+type Input struct {
+	// Name is unique within the step.
+	Name string
+	// From is a host file or directory, absolute once loaded; empty when
+	// the input is an upstream artifact.
+	From string
+	// FromStep and FromArtifact name an upstream step's artifact.
+	FromStep, FromArtifact string
+	// To is the absolute destination path inside the container.
+	To string
+	// Pos is where the input was declared.
 	Pos Pos
 }
 
