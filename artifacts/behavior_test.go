@@ -142,3 +142,28 @@ func TestExtractCancel(t *testing.T) {
 		}
 	})
 }
+
+// TestExtractPreexistingLinks checks links already in dest (say from a
+// previous run) are not followed either: a file entry replaces the link, and
+// an entry below a linked directory is refused.
+func TestExtractPreexistingLinks(t *testing.T) {
+	s := newSandbox(t)
+	if err := os.MkdirAll(s.dest, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, target := range map[string]string{"canary": "../canary.txt", "sib": "../sibling"} {
+		if err := os.Symlink(target, filepath.Join(s.dest, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	extract(t, buildTar(t, file("canary", "replaced")), s.dest, Options{})
+	wantFile(t, s.dest, "canary", "replaced", 0o644)
+	_, err := Extract(context.Background(), bytes.NewReader(buildTar(t, file("sib/x", "x"))), s.dest, Options{})
+	if !errors.Is(err, ErrUnsafeEntry) {
+		t.Fatalf("err = %v, want ErrUnsafeEntry for a write below a symlink", err)
+	}
+	if err := os.Remove(filepath.Join(s.dest, "sib")); err != nil { // the test's own escaping link
+		t.Fatal(err)
+	}
+	s.check(t)
+}

@@ -21,8 +21,9 @@
 // Symlink targets are checked lexically against the link's own directory,
 // which is sound because targets may only use ".." as leading components
 // (so a chain like "u -> ." plus "a -> u/.." cannot climb out) and links are
-// never created below another link. Pre-existing content of dest is trusted:
-// it belongs to the caller, not to the archive.
+// never created below another link. Links already present in dest are not
+// written through either, but where they point is the caller's business: a
+// new link may legitimately name one.
 //
 // Extraction targets Unix hosts; ownership is never changed, and
 // setuid/setgid/sticky bits are dropped.

@@ -127,3 +127,15 @@ func (x *extractor) clear(name, rel string) (isDir bool, err error) {
 	}
 	return false, nil
 }
+
+// prepare readies rel for a non-directory: real parents, nothing in the way.
+func (x *extractor) prepare(name, rel string) error {
+	if err := x.ensureParents(name, rel); err != nil {
+		return err
+	}
+	isDir, err := x.clear(name, rel)
+	if err == nil && isDir {
+		err = fmt.Errorf("extract %q: a directory already exists there", name)
+	}
+	return err
+}

@@ -48,7 +48,10 @@ func stripRoot(clean, root string, isDir bool) (rel string, ok bool) {
 	case clean == root:
 		return root, true
 	}
-	return strings.CutPrefix(clean, root+"/")
+	if rest, ok := strings.CutPrefix(clean, root+"/"); ok {
+		return rest, true
+	}
+	return "", false
 }
 
 // symlinkReason says why a symlink at rel (dest-relative) may not point to

@@ -116,18 +116,6 @@ func (x *extractor) link(hdr *tar.Header, rel string) error {
 	return nil
 }
 
-// prepare readies rel for a non-directory: real parents, nothing in the way.
-func (x *extractor) prepare(name, rel string) error {
-	if err := x.ensureParents(name, rel); err != nil {
-		return err
-	}
-	isDir, err := x.clear(name, rel)
-	if err == nil && isDir {
-		err = fmt.Errorf("extract %q: a directory already exists there", name)
-	}
-	return err
-}
-
 // setMeta applies mode and times explicitly, since OpenFile's perm is
 // filtered by the umask.
 func (x *extractor) setMeta(name, rel string, hdr *tar.Header) error {
@@ -140,6 +128,7 @@ func (x *extractor) setMeta(name, rel string, hdr *tar.Header) error {
 	return nil
 }
 
+// tooLarge names the entry that crossed the cap and the cap itself.
 func (x *extractor) tooLarge(name string) error {
 	return fmt.Errorf("extract %q: %w (limit %d bytes)", name, ErrTooLarge, x.opts.MaxBytes)
 }
@@ -155,6 +144,7 @@ type ctxReader struct {
 	r   io.Reader
 }
 
+// Read fails with ctx's error once ctx is done.
 func (c *ctxReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
