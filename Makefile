@@ -28,9 +28,10 @@ test: setup
 	RUNJOB_REQUIRE_DOCKER=1 $(GO) test -count=1 -timeout 30m ./...
 	bash scripts/check-leftovers.sh
 
-## bench: benchmarks only (placeholder)
-bench:
+## bench: Go micro-benchmarks, then runjob vs the docker CLI (bench/; BENCHMARKS.md)
+bench: setup
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./bench $(BENCHFLAGS)
 
 ## fmt: rewrite Go files with gofmt
 fmt:
