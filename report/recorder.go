@@ -108,14 +108,14 @@ func (r *Recorder) Open(step string) (io.WriteCloser, io.WriteCloser) {
 	r.opened[step]++
 	l.mu.Lock()
 	if l.open > 0 { // the previous container's writers were never closed
-		l.open = 0
-		l.flushClose()
+		l.endLocked()
 	}
 	if err := l.openFiles(filepath.Join(r.dir, "logs"), r.names.get(step), r.opened[step]); err != nil {
 		r.errs = append(r.errs, fmt.Errorf("step %q: %w", step, err))
 	}
+	gen := l.gen
 	l.mu.Unlock()
-	return &streamWriter{l: l, stream: 0}, &streamWriter{l: l, stream: 1}
+	return &streamWriter{l: l, gen: gen, stream: 0}, &streamWriter{l: l, gen: gen, stream: 1}
 }
 
 // Event implements executor.Observer: it notes queue times, images and

@@ -241,3 +241,27 @@ func TestRecorderOpenFailure(t *testing.T) {
 		t.Errorf("Finish must still return the report, got %+v", rep)
 	}
 }
+
+// Writers of an earlier container that were never closed cannot write
+// into, or close, the files of the next one.
+func TestRecorderStaleWriters(t *testing.T) {
+	rec, err := NewRecorder(t.TempDir(), "run-5", testGraph(t, "s"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o1, e1 := rec.Open("s")
+	fmt.Fprintln(o1, "first")
+	o2, e2 := rec.Open("s")
+	fmt.Fprintln(o1, "stale")
+	closeAll(t, o1, e1)
+	fmt.Fprintln(o2, "second")
+	closeAll(t, o2, e2)
+	rep, err := rec.Finish(finishedResult("run-5", "s"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(filepath.Join(rep.Dir, rep.Steps[0].Log.Stdout))
+	if string(raw) != "first\nsecond\n" {
+		t.Errorf("raw stdout %q, want first and second only", raw)
+	}
+}

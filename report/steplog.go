@@ -41,6 +41,7 @@ type stepLog struct {
 	bytes    [2]int64
 	records  int64
 	open     int
+	gen      int // counts containers; writers of an earlier one are inert
 	err      error
 	scratch  []byte
 	now      time.Time // when the data being recorded arrived
@@ -71,6 +72,7 @@ func (l *stepLog) openFiles(dir, base string, attempt int) error {
 		l.lines[i] = executor.NewLineWriter(0, func(line []byte) { l.record(tag, line) })
 	}
 	l.open = 2
+	l.gen++
 	if attempt > 1 {
 		l.now = l.clock()
 		l.record(tagMarker, fmt.Appendf(nil, attemptMarks, attempt))
@@ -106,10 +108,10 @@ func (l *stepLog) fail(err error) {
 	}
 }
 
-func (l *stepLog) write(stream int, p []byte) {
+func (l *stepLog) write(gen, stream int, p []byte) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.open == 0 || l.err != nil {
+	if l.open == 0 || l.gen != gen || l.err != nil {
 		return
 	}
 	l.now = l.clock()
@@ -121,10 +123,10 @@ func (l *stepLog) write(stream int, p []byte) {
 }
 
 // closeStream ends one stream; the files close with the second.
-func (l *stepLog) closeStream(stream int) {
+func (l *stepLog) closeStream(gen, stream int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.open == 0 {
+	if l.open == 0 || l.gen != gen {
 		return
 	}
 	l.now = l.clock()
@@ -138,9 +140,14 @@ func (l *stepLog) closeStream(stream int) {
 func (l *stepLog) forceClose() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.open == 0 {
-		return
+	if l.open > 0 {
+		l.endLocked()
 	}
+}
+
+// endLocked delivers both streams' partial lines and closes the files.
+// Called with mu held and files open.
+func (l *stepLog) endLocked() {
 	l.now = l.clock()
 	_ = l.lines[0].Close()
 	_ = l.lines[1].Close()
@@ -175,18 +182,18 @@ func (l *stepLog) closeFiles() {
 
 // streamWriter is the io.WriteCloser the executor gets for one stream.
 type streamWriter struct {
-	l      *stepLog
-	stream int
-	once   sync.Once
+	l           *stepLog
+	gen, stream int
+	once        sync.Once
 }
 
 // Write never fails: see stepLog.
 func (w *streamWriter) Write(p []byte) (int, error) {
-	w.l.write(w.stream, p)
+	w.l.write(w.gen, w.stream, p)
 	return len(p), nil
 }
 
 func (w *streamWriter) Close() error {
-	w.once.Do(func() { w.l.closeStream(w.stream) })
+	w.once.Do(func() { w.l.closeStream(w.gen, w.stream) })
 	return nil
 }
