@@ -8,6 +8,8 @@
 #     network works.
 #  3. Otherwise: explain what to install and fail.
 #  4. Run scripts/busybox-image.sh.
+#  Before all that, install Debian's chromium when missing (root on Debian),
+#  for the HTML report's browser test.
 #
 # Idempotent; takes well under a second when everything is already in place.
 #
@@ -45,7 +47,7 @@ for arg in "$@"; do
 	case "$arg" in
 	--check) check=1 ;;
 	-h | --help)
-		sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -225,6 +227,24 @@ smoke_test() {
 	[[ $rc -eq 0 ]] || printf '%s\n' "$out"
 	return "$rc"
 }
+
+# ensure_chromium: the HTML report test (report/browser_test.go) opens
+# report.html in headless Chromium. As root on Debian, install Debian's
+# chromium when it is missing; elsewhere only say so (the test then skips,
+# except under CI=true or RUNJOB_REQUIRE_CHROMIUM=1, where it fails).
+ensure_chromium() {
+	have chromium && return 0
+	if ! is_root_debian; then
+		log "chromium not found: the HTML report browser test will skip (install Debian's chromium package)"
+		return 0
+	fi
+	local t0=$SECONDS
+	apt_install chromium
+	have chromium || die "chromium is not on PATH after installing it"
+	log "chromium $(chromium --version 2>/dev/null | awk '{print $2}') installed in $((SECONDS - t0))s"
+}
+
+ensure_chromium
 
 # ---------------------------------------------------------------------------
 # 1. Is an engine already there?
