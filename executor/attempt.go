@@ -62,7 +62,9 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 	}
 	at.ExitCode = exit.Code
 	switch {
-	case exit.OOMKilled:
+	case exit.OOMKilled && exit.Code != 0:
+		// (A child killed for memory while the main process went on to
+		// exit 0 is the step's business: it succeeded.)
 		at.Status, at.Err = StatusOOMKilled, oomError(step.Resources.Memory)
 	case exit.Code != 0:
 		at.Status, at.Err = StatusFailed, fmt.Errorf("exit code %d", exit.Code)
