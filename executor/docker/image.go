@@ -33,25 +33,26 @@ func (e *Engine) EnsureImage(ctx context.Context, req executor.ImageRequest) err
 
 // pull pulls the image with the user's registry credentials, reporting
 // progress as it goes. Errors the registry reports in the middle of the
-// stream (manifest unknown, unauthorized) are classified by their HTTP
-// status, as the daemon sends them.
+// stream are classified by their HTTP status when the daemon sends one. An
+// error says which credentials were used: the 20.10 daemon reports a
+// refused login as an unclassified 500, so that is the user's best clue.
 func (e *Engine) pull(ctx context.Context, req executor.ImageRequest) error {
-	auth, err := registryAuth(req.Image)
+	creds, err := registryAuth(req.Image)
 	if err != nil {
 		return err
 	}
-	resp, err := e.cli.ImagePull(ctx, req.Image, client.ImagePullOptions{RegistryAuth: auth})
+	resp, err := e.cli.ImagePull(ctx, req.Image, client.ImagePullOptions{RegistryAuth: creds.header})
 	if err != nil {
-		return e.classify(ctx, fmt.Errorf("pull: %w", err))
+		return e.classify(ctx, fmt.Errorf("pull %s: %w", creds.source, err))
 	}
 	defer resp.Close()
 	var t pullTracker
 	for m, err := range resp.JSONMessages(ctx) {
 		if err != nil {
-			return e.classify(ctx, fmt.Errorf("pull: %w", err))
+			return e.classify(ctx, fmt.Errorf("pull %s: %w", creds.source, err))
 		}
 		if m.Error != nil {
-			return fmt.Errorf("pull: %w", pullError(m.Error.Code, m.Error.Message))
+			return fmt.Errorf("pull %s: %w", creds.source, pullError(m.Error.Code, m.Error.Message))
 		}
 		if t.update(m) && req.Progress != nil {
 			req.Progress(t.progress())
