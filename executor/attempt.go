@@ -52,6 +52,9 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 
 	if c := cause(ctx); c != nil {
 		at.Status, at.Err = interruptStatus(c), c
+		if err == nil {
+			at.ExitCode = exit.Code // how it reacted to the stop, e.g. 143
+		}
 		if at.Status == StatusTimeout {
 			at.ExitCode = TimeoutExitCode
 		}

@@ -149,3 +149,6 @@ func write(t testing.TB, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// RemoveImage deletes an image a test pulled (ignoring "no such image").
+func RemoveImage(ref string) { _ = exec.Command("docker", "rmi", "-f", ref).Run() }
