@@ -39,3 +39,11 @@ func TestLiveness(t *testing.T) {
 func labels(runID, host string, pid int) map[string]string {
 	return map[string]string{executor.LabelRunID: runID, executor.LabelHost: host, executor.LabelPID: strconv.Itoa(pid)}
 }
+
+func TestFormatBytes(t *testing.T) {
+	for n, want := range map[int64]string{512: "512 B", 16 << 20: "16 MiB", 1536 << 20: "1.5 GiB", 2048: "2 KiB"} {
+		if got := executor.FormatBytes(n); got != want {
+			t.Errorf("FormatBytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
