@@ -266,7 +266,7 @@ func TestForceStopKillsAtOnce(t *testing.T) {
 }
 
 func TestImagesArePulledOncePerRunAndConcurrently(t *testing.T) {
-	eng := fake.New().PullDelay(100 * time.Millisecond)
+	eng := fake.New().PullDelay(10 * time.Millisecond).PullBarrier(3)
 	var specs []string
 	for _, n := range []string{"a", "b", "c", "d", "e", "f"} {
 		specs = append(specs, n)
@@ -282,8 +282,8 @@ func TestImagesArePulledOncePerRunAndConcurrently(t *testing.T) {
 			t.Errorf("%s pulled %d times, want once", img, n)
 		}
 	}
-	if _, peak := eng.Pulls("one"); peak < 2 {
-		t.Errorf("pulls of different images did not overlap (peak %d)", peak)
+	if _, peak := eng.Pulls("one"); peak != 3 {
+		t.Errorf("pulls of the 3 images did not all run at once (peak %d)", peak)
 	}
 	var done int
 	for _, ev := range rec.kinds(executor.EventImagePull) {

@@ -102,7 +102,7 @@ func TestOOMIsReportedWithTheLimit(t *testing.T) {
 func TestStepTimeoutStopsTheContainerGracefully(t *testing.T) {
 	eng := dockertest.Engine(t)
 	slow := step("slow", "sh", "-c", `trap 'echo got TERM; exit 143' TERM; echo up; sleep 300 & wait`)
-	slow.Timeout = 2 * time.Second
+	slow.Timeout = 4 * time.Second
 	out := &lines{}
 	res, err := execute(t, context.Background(), eng,
 		[]*pipeline.Step{slow, after(step("next", "true"), "slow"), step("sibling", "true")},
@@ -113,7 +113,7 @@ func TestStepTimeoutStopsTheContainerGracefully(t *testing.T) {
 	if got, want := statuses(res), "slow=timeout next=skipped sibling=ok"; got != want {
 		t.Fatalf("statuses = %s, want %s", got, want)
 	}
-	if r := res.Steps[0]; r.ExitCode != executor.TimeoutExitCode || r.Err.Error() != "timed out after 2s" {
+	if r := res.Steps[0]; r.ExitCode != executor.TimeoutExitCode || r.Err.Error() != "timed out after 4s" {
 		t.Fatalf("exit %d, err %v", r.ExitCode, r.Err)
 	}
 	if got := out.of("slow"); !slices.Equal(got, []string{"up", "got TERM"}) {

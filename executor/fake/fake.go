@@ -55,6 +55,8 @@ type Engine struct {
 	nextID     int
 	pullErrs   map[string]error
 	pullDelay  time.Duration
+	barrier    int
+	reached    chan struct{}
 	pulls      map[string]int
 	pulling    int
 	peakPulls  int
@@ -103,6 +105,16 @@ func (e *Engine) PullDelay(d time.Duration) *Engine {
 	return e
 }
 
+// PullBarrier makes every EnsureImage wait until n of them are in progress
+// at once (or 10 seconds pass), so a test can prove pulls overlap without
+// relying on timing: serialized pulls would leave the peak at 1.
+func (e *Engine) PullBarrier(n int) *Engine {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.barrier, e.reached = n, make(chan struct{})
+	return e
+}
+
 // On scripts the container of the named step.
 func (e *Engine) On(step string, s Script) *Engine {
 	e.mu.Lock()
@@ -125,8 +137,19 @@ func (e *Engine) EnsureImage(ctx context.Context, req executor.ImageRequest) err
 	e.pulls[req.Image]++
 	e.pulling++
 	e.peakPulls = max(e.peakPulls, e.pulling)
-	delay, err := e.pullDelay, e.pullErrs[req.Image]
+	if e.barrier > 0 && e.pulling == e.barrier {
+		close(e.reached)
+	}
+	delay, err, reached := e.pullDelay, e.pullErrs[req.Image], e.reached
 	e.mu.Unlock()
+	if reached != nil {
+		select {
+		case <-reached:
+		case <-time.After(10 * time.Second):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	defer func() {
 		e.mu.Lock()
 		e.pulling--
