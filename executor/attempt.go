@@ -32,7 +32,7 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 
 	// Create on a detached context: cancelling mid-request could leave a
 	// container behind that runjob never learned the ID of.
-	cctx, cancel := e.detached(ctx, cleanupTimeout)
+	cctx, cancel := s.detached(ctx, cleanupTimeout)
 	id, err := e.engine.Create(cctx, spec)
 	cancel()
 	if err != nil {
@@ -44,7 +44,7 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 	stdout, stderr := e.output.Open(step.Name)
 	at.Started = time.Now()
 	e.emit(Event{Kind: EventStepStarted, Step: step.Name, Image: step.Image, Container: spec.Name, Attempt: n})
-	exit, err := e.runContainer(ctx, id, stdout, stderr)
+	exit, err := s.runContainer(ctx, id, stdout, stderr)
 	at.Finished = time.Now()
 	// Close flushes the last partial lines before the step is reported done.
 	_ = stdout.Close()
@@ -99,7 +99,7 @@ func oomError(limit int64) error {
 // while still collecting its output, so what a step prints as it shuts down
 // is not lost; then Run returns with the exit status of the stopped
 // container.
-func (e *Executor) runContainer(ctx context.Context, id string, stdout, stderr io.Writer) (ExitStatus, error) {
+func (s *schedule) runContainer(ctx context.Context, id string, stdout, stderr io.Writer) (ExitStatus, error) {
 	streamCtx, cancelStream := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelStream()
 	finished := make(chan struct{})
@@ -111,7 +111,7 @@ func (e *Executor) runContainer(ctx context.Context, id string, stdout, stderr i
 			return
 		case <-ctx.Done():
 		}
-		if !e.stop(ctx, id) {
+		if s.lost() || !s.stop(ctx, id) {
 			cancelStream() // still running: its output will not end by itself
 			return
 		}
@@ -121,7 +121,7 @@ func (e *Executor) runContainer(ctx context.Context, id string, stdout, stderr i
 			cancelStream()
 		}
 	}()
-	exit, err := e.engine.Run(streamCtx, id, stdout, stderr)
+	exit, err := s.e.engine.Run(streamCtx, id, stdout, stderr)
 	close(finished)
 	<-stopped
 	return exit, err
@@ -129,22 +129,15 @@ func (e *Executor) runContainer(ctx context.Context, id string, stdout, stderr i
 
 // stop stops a container with the grace period, or at once after a second
 // interrupt (the force context), and reports whether it succeeded.
-func (e *Executor) stop(ctx context.Context, id string) bool {
-	sctx, cancel := e.detached(ctx, e.stopGrace+cleanupTimeout)
+func (s *schedule) stop(ctx context.Context, id string) bool {
+	e := s.e
+	sctx, cancel := s.detached(ctx, e.stopGrace+cleanupTimeout)
 	defer cancel()
 	if err := e.engine.Stop(sctx, id, e.stopGrace); err != nil {
 		e.log.Warn().Err(err).Str("container", id).Msg("could not stop container; removing it by force")
 		return false
 	}
 	return true
-}
-
-// detached returns a context that survives ctx's cancellation, bounded by
-// d, and ended early by the force context (a second Ctrl-C).
-func (e *Executor) detached(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d)
-	unhook := context.AfterFunc(e.force, cancel)
-	return dctx, func() { unhook(); cancel() }
 }
 
 // FormatBytes renders n in binary units, as limits are usually written:

@@ -29,10 +29,14 @@ const removeTries = 3
 func (s *schedule) removeContainer(ctx context.Context, step, id, name string) {
 	var err error
 	for try := 1; try <= removeTries; try++ {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		timeout := cleanupTimeout
+		if s.lost() {
+			timeout = lostCleanupTimeout
+		}
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 		err = s.e.engine.Remove(rctx, id)
 		cancel()
-		if err == nil || engineGone(err) {
+		if err == nil || engineGone(err) || s.lost() {
 			break
 		}
 		time.Sleep(time.Duration(try) * 50 * time.Millisecond)

@@ -36,6 +36,7 @@ type Executor struct {
 	keepOnFailure bool
 	backoff       time.Duration
 	backoffMax    time.Duration
+	health        time.Duration
 }
 
 // Option configures an Executor.
@@ -103,6 +104,12 @@ func WithRetryBackoff(base, max time.Duration) Option {
 	return func(e *Executor) { e.backoff, e.backoffMax = base, max }
 }
 
+// WithHealthCheck sets how often the engine is pinged during a run (default
+// 5s; 0 turns the watch off). Two failed pings in a row end the run with an
+// *EngineError, so an engine that vanishes without closing its connections
+// cannot hang the run.
+func WithHealthCheck(interval time.Duration) Option { return func(e *Executor) { e.health = interval } }
+
 // New returns an Executor that runs containers on engine.
 func New(engine Engine, opts ...Option) *Executor {
 	e := &Executor{
@@ -115,6 +122,7 @@ func New(engine Engine, opts ...Option) *Executor {
 		force:        context.Background(),
 		backoff:      time.Second,
 		backoffMax:   10 * time.Second,
+		health:       5 * time.Second,
 	}
 	for _, o := range opts {
 		o(e)

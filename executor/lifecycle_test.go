@@ -370,3 +370,40 @@ func TestArtifactsFollowWhen(t *testing.T) {
 		t.Errorf("good exported %v", got)
 	}
 }
+
+// An engine that vanishes without closing its connections (every call
+// hangs) is noticed by the health watch: the run ends with an engine error
+// instead of hanging, and the container it could not remove is reported.
+func TestHungEngineEndsTheRun(t *testing.T) {
+	gate := make(chan struct{})
+	defer close(gate)
+	eng := fake.New().On("s", fake.Script{Gate: gate})
+	obs := executor.ObserverFunc(func(ev executor.Event) {
+		if ev.Kind == executor.EventStepStarted {
+			eng.Hang()
+		}
+	})
+	done := make(chan struct{})
+	var res *executor.Result
+	var err error
+	go func() {
+		defer close(done)
+		res, err = executor.New(eng, executor.WithObserver(obs), executor.WithHealthCheck(20*time.Millisecond),
+			executor.WithArtifactsDir(t.TempDir())).Run(context.Background(), graph(t, "s", "next:s"))
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("the run hung with the engine")
+	}
+	var ee *executor.EngineError
+	if !errors.As(err, &ee) || !strings.Contains(err.Error(), "did not answer two pings") {
+		t.Fatalf("Run error = %v", err)
+	}
+	if got, want := statuses(res), "s=cancelled next=cancelled"; got != want {
+		t.Fatalf("statuses = %s, want %s", got, want)
+	}
+	if len(res.Leftovers) != 1 || len(eng.Leftovers()) != 1 || res.Leftovers[0].Container != eng.Leftovers()[0] {
+		t.Fatalf("reported leftovers %+v, engine holds %v", res.Leftovers, eng.Leftovers())
+	}
+}

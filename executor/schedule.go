@@ -27,6 +27,11 @@ type schedule struct {
 	cancel    context.CancelCauseFunc
 	failFast  bool
 	engineErr *EngineError
+	// lostCtx ends when the engine is known to be gone (markLost); lostCh
+	// carries the health watch's verdict to the coordinator.
+	lostCtx  context.Context
+	markLost context.CancelFunc
+	lostCh   chan error
 
 	mu     sync.Mutex
 	images map[string]*imageOnce
@@ -36,8 +41,17 @@ func (s *schedule) run(ctx context.Context, concurrency int) {
 	n := s.g.Len()
 	s.labels = runLabels(s.e.runID, s.g.Pipeline().Name)
 	s.doneCh = make(chan done, n)
+	s.lostCtx, s.markLost = context.WithCancel(context.Background())
+	defer s.markLost()
+	s.lostCh = make(chan error, 1)
 	workers := newPool(concurrency)
 	defer workers.Wait()
+	if s.e.health > 0 {
+		wctx, stopWatch := context.WithCancel(ctx)
+		watching := make(chan struct{})
+		go func() { defer close(watching); s.watch(wctx, s.e.health) }()
+		defer func() { stopWatch(); <-watching }()
+	}
 
 	for i := range n {
 		s.waiting[i] = len(s.g.Deps(i))
@@ -53,6 +67,8 @@ func (s *schedule) run(ctx context.Context, concurrency int) {
 		select {
 		case d := <-s.doneCh:
 			s.finish(ctx, workers, d.index, d.result)
+		case err := <-s.lostCh:
+			s.engineLost(err)
 		case <-cancelled:
 			cancelled = nil
 			s.cancelPending(ctx)
@@ -97,9 +113,8 @@ func (s *schedule) finish(ctx context.Context, workers interface{ Go(func()) }, 
 	s.finished++
 	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Attempt: len(r.Attempts), Result: r})
 	switch {
-	case engineGone(r.Err) && s.engineErr == nil:
-		s.engineErr = &EngineError{Err: r.Err}
-		s.cancel(s.engineErr)
+	case engineGone(r.Err):
+		s.engineLost(r.Err)
 	case r.Status.Failed() && s.failFast && ctx.Err() == nil:
 		s.cancel(&FailFastError{Step: r.Name})
 	}

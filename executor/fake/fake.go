@@ -62,6 +62,7 @@ type Engine struct {
 	peakPulls  int
 	attempts   map[string]int
 	faults     *faults
+	hung       chan struct{}
 }
 
 type container struct {
@@ -85,6 +86,31 @@ func New() *Engine {
 		pullErrs:   map[string]error{},
 		pulls:      map[string]int{},
 		attempts:   map[string]int{},
+		hung:       make(chan struct{}),
+	}
+}
+
+// Hang plays an engine that vanished without closing its connections (a
+// remote host gone): from now on every call, Ping included, blocks until
+// its context ends, and running containers stop producing anything.
+func (e *Engine) Hang() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	select {
+	case <-e.hung:
+	default:
+		close(e.hung)
+	}
+}
+
+// hang blocks a call until its context ends while the engine hangs.
+func (e *Engine) hang(ctx context.Context) error {
+	select {
+	case <-e.hung:
+		<-ctx.Done()
+		return ctx.Err()
+	default:
+		return nil
 	}
 }
 
@@ -123,12 +149,20 @@ func (e *Engine) On(step string, s Script) *Engine {
 	return e
 }
 
-// Ping always succeeds.
-func (e *Engine) Ping(context.Context) error { return e.fault("Ping") }
+// Ping succeeds unless a fault is injected or the engine hangs.
+func (e *Engine) Ping(ctx context.Context) error {
+	if err := e.hang(ctx); err != nil {
+		return err
+	}
+	return e.fault("Ping")
+}
 
 // EnsureImage records the pull; it fails only when FailPull says so or a
 // fault is injected.
 func (e *Engine) EnsureImage(ctx context.Context, req executor.ImageRequest) error {
+	if err := e.hang(ctx); err != nil {
+		return err
+	}
 	if err := e.fault("EnsureImage"); err != nil {
 		return err
 	}
@@ -174,8 +208,11 @@ func progress(req executor.ImageRequest, p executor.PullProgress) {
 }
 
 // Create records a container for spec.
-func (e *Engine) Create(_ context.Context, spec *executor.ContainerSpec) (string, error) {
+func (e *Engine) Create(ctx context.Context, spec *executor.ContainerSpec) (string, error) {
 	step := spec.Labels[executor.LabelStep]
+	if err := e.hang(ctx); err != nil {
+		return "", err
+	}
 	if err := e.fault("Create"); err != nil {
 		return "", err
 	}
@@ -227,7 +264,10 @@ func (e *Engine) get(id string) (*container, error) {
 
 // Remove marks the container removed (and so stopped); unknown IDs and
 // names are success.
-func (e *Engine) Remove(_ context.Context, id string) error {
+func (e *Engine) Remove(ctx context.Context, id string) error {
+	if err := e.hang(ctx); err != nil {
+		return err
+	}
 	if err := e.fault("Remove"); err != nil {
 		return err
 	}
