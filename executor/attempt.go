@@ -40,6 +40,10 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 		s.removeContainer(ctx, step.Name, spec.Name, spec.Name)
 		return "", engineFailure(ctx, at, fmt.Errorf("create container %s for image %s: %w", spec.Name, step.Image, err))
 	}
+	if c := cause(ctx); c != nil {
+		at.Status, at.Err = interruptStatus(c), c // never started: nothing to stop
+		return id, at
+	}
 
 	stdout, stderr := e.output.Open(step.Name)
 	at.Started = time.Now()
