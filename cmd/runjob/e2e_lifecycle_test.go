@@ -9,6 +9,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/executor/docker/dockertest"
@@ -65,10 +66,12 @@ step "after" {
   depends_on = [step.svc]
 }`))
 			p.waitFor(t, "svc ready", output("svc", "ready"))
+			signalled := time.Now()
 			p.signal(t, sig)
 			if code := p.wait(t); code != 130 {
 				t.Fatalf("exit %d, want 130\n%s", code, p.stderr)
 			}
+			t.Logf("stopped, removed and exited %s after %s", time.Since(signalled).Round(time.Millisecond), sig)
 			assertGone(t, p.runID)
 			if index(p.seen, "event", "output", "step", "svc", "line", "got TERM") < 0 {
 				t.Errorf("the step did not get SIGTERM and time to react (no 'got TERM')")
@@ -311,10 +314,12 @@ step "next" {
 			_ = eng.Remove(context.Background(), c.ID)
 		}
 	})
+	cut := time.Now()
 	proxy.Cut()
 	if code := p.wait(t); code != 3 {
 		t.Fatalf("exit %d, want 3\n%s", code, p.stderr)
 	}
+	t.Logf("exit 3 %s after the engine socket was cut", time.Since(cut).Round(time.Millisecond))
 	stderr := p.stderr.String()
 	for _, want := range []string{"runjob: engine unavailable: ", "cannot reach the Docker engine at " + proxy.Addr,
 		"could not remove 1 container(s)", "remove them with `runjob prune`"} {
