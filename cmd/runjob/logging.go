@@ -171,6 +171,10 @@ func (o *logObserver) pull(l zerolog.Logger, ev executor.Event) {
 	if p.Done {
 		msg = fmt.Sprintf("pulled %s: %d layers, %s", ev.Image, p.Layers, executor.FormatBytes(p.Bytes))
 	}
+	if o.human {
+		l.Info().Msg(msg) // the message says it all; fields would repeat it
+		return
+	}
 	l.Info().Str(fieldEvent, string(ev.Kind)).Str(fieldImage, ev.Image).Int(fieldLayers, p.Layers).
 		Int(fieldLayersDone, p.LayersDone).Int64(fieldBytes, p.Bytes).Int64(fieldBytesTotal, p.BytesTotal).
 		Bool(fieldDone, p.Done).Msg(msg)
