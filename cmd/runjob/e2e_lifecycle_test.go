@@ -275,6 +275,9 @@ step "s" {
 	if r.code != 0 || !strings.Contains(r.stdout, "s | pulled") {
 		t.Fatalf("config.json auths: exit %d\n%s", r.code, r.stderr)
 	}
+	if !regexp.MustCompile(`pulled ` + regexp.QuoteMeta(ref) + `: 2 layers, \d`).MatchString(r.stderr) {
+		t.Errorf("no pull progress line:\n%s", r.stderr)
+	}
 	rmi()
 
 	bin, cfg := t.TempDir(), t.TempDir()

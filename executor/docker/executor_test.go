@@ -322,3 +322,19 @@ func TestEngineLostMidRun(t *testing.T) {
 }
 
 func dockerHost(addr string) client.Opt { return client.WithHost(addr) }
+
+// A container that cannot start (its command does not exist) is an engine
+// error naming the command, and is removed all the same.
+func TestFailedStartIsCleanedUp(t *testing.T) {
+	eng := dockertest.Engine(t)
+	res, err := execute(t, context.Background(), eng, []*pipeline.Step{step("bad", "/nonexistent")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.Steps[0]; r.Status != executor.StatusError || !strings.Contains(r.Err.Error(), "/nonexistent") {
+		t.Fatalf("status %s, err %v", r.Status, r.Err)
+	}
+	if len(res.Leftovers) != 0 {
+		t.Fatalf("leftovers: %+v", res.Leftovers)
+	}
+}
