@@ -280,11 +280,7 @@ step "s" {
 	}
 	rmi()
 
-	bin, cfg := t.TempDir(), t.TempDir()
-	helper := "#!/bin/sh\n[ \"$1\" = get ] || exit 1\nread host\n" +
-		"printf '{\"ServerURL\":\"%s\",\"Username\":\"" + reg.User + "\",\"Secret\":\"" + reg.Password + "\"}' \"$host\"\n"
-	writeFile(t, filepath.Join(bin, "docker-credential-runjobtest"), helper, 0o755)
-	writeFile(t, filepath.Join(cfg, "config.json"), `{"credHelpers": {"`+reg.Addr+`": "runjobtest"}}`, 0o600)
+	cfg, bin := reg.CredentialHelper(t)
 	r = runjob(t, []string{"DOCKER_CONFIG=" + cfg, "PATH=" + bin + ":" + os.Getenv("PATH")}, file)
 	if r.code != 0 || !strings.Contains(r.stdout, "s | pulled") {
 		t.Fatalf("credential helper: exit %d\n%s", r.code, r.stderr)

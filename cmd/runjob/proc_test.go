@@ -173,10 +173,3 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		}
 	}
 }
-
-func writeFile(t *testing.T, path, content string, mode os.FileMode) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), mode); err != nil {
-		t.Fatal(err)
-	}
-}

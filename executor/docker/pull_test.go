@@ -70,15 +70,7 @@ func TestPullWithCredentials(t *testing.T) {
 		t.Fatalf("pull with config.json auths: %v", err)
 	}
 
-	bin, cfg := t.TempDir(), t.TempDir()
-	helper := "#!/bin/sh\n[ \"$1\" = get ] || exit 1\nread host\n" +
-		"printf '{\"ServerURL\":\"%s\",\"Username\":\"" + reg.User + "\",\"Secret\":\"" + reg.Password + "\"}' \"$host\"\n"
-	if err := os.WriteFile(filepath.Join(bin, "docker-credential-runjobtest"), []byte(helper), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(cfg, "config.json"), []byte(`{"credHelpers": {"`+reg.Addr+`": "runjobtest"}}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg, bin := reg.CredentialHelper(t)
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	t.Setenv("DOCKER_CONFIG", cfg)
 	if err := pull(); err != nil {

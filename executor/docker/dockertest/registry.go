@@ -152,3 +152,19 @@ func write(t testing.TB, path, content string) {
 
 // RemoveImage deletes an image a test pulled (ignoring "no such image").
 func RemoveImage(ref string) { _ = exec.Command("docker", "rmi", "-f", ref).Run() }
+
+// CredentialHelper writes a credential helper, docker-credential-runjobtest,
+// that hands out the registry's credentials, and a docker config directory
+// whose credHelpers names it for the registry. Put bin first on PATH and
+// point DOCKER_CONFIG at config.
+func (r *Registry) CredentialHelper(t testing.TB) (config, bin string) {
+	t.Helper()
+	config, bin = t.TempDir(), t.TempDir()
+	helper := "#!/bin/sh\n[ \"$1\" = get ] || exit 1\nread host\n" +
+		"printf '{\"ServerURL\":\"%s\",\"Username\":\"" + r.User + "\",\"Secret\":\"" + r.Password + "\"}' \"$host\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "docker-credential-runjobtest"), []byte(helper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(config, "config.json"), `{"credHelpers": {"`+r.Addr+`": "runjobtest"}}`)
+	return config, bin
+}
