@@ -100,7 +100,7 @@ func runCmd(cmd *cobra.Command, args []string, opts *runOptions, fn func(context
 func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 	f := cmd.Flags()
 	f.StringArrayVar(&opts.varFlags, "var", nil, "set a pipeline variable: --var name=value (repeatable)")
-	f.IntVarP(&opts.Concurrency, "concurrency", "j", 0, "run at most N steps at once (default: number of CPUs)")
+	f.IntVarP(&opts.Concurrency, "concurrency", "j", 0, "run at most N steps at once (default: the pipeline's concurrency, else the number of CPUs)")
 	f.StringVar(&opts.ArtifactsDir, "artifacts", "", "export artifacts under DIR (default: .runjob/artifacts beside the pipeline file)")
 	f.StringVar(&opts.LogFormat, "log-format", "auto", "log format: auto (human-readable), plain, or json (one JSON object per line on stdout)")
 	addExecFlags(cmd, &opts.Exec)
