@@ -3,37 +3,59 @@ package executor
 import (
 	"context"
 	"io"
+	"time"
+
+	"github.com/runjob/runjob/pipeline"
 )
 
 // Engine runs containers. It is the only thing the scheduler knows about the
 // container runtime; executor/docker implements it over the Docker Engine API
-// and executor/fake implements it in memory for tests.
+// and executor/fake implements it in memory for tests. Nothing in it is
+// Docker-specific: another backend (Podman, containerd, Kubernetes pods)
+// implements the same seven methods.
 //
-// All methods are safe for concurrent use: the scheduler calls them from many
-// goroutines at once, for different containers. Calls for one container are
-// never concurrent with each other, except Remove, which may be called while
-// Run is in progress (to cancel it).
+// Concurrency: all methods are safe for concurrent use; the scheduler calls
+// them from many goroutines at once, for different containers. Calls for one
+// container are sequential (Create, Run, CopyFrom, Remove), except Stop,
+// which the scheduler calls while Run is in progress to end it, and Remove,
+// which may follow a Stop that did not return in time.
 //
-// Errors: an error means the engine could not do what was asked (daemon
-// unreachable, image missing, name conflict). A container that ran and exited
-// non-zero is not an error; it is an ExitStatus. Implementations wrap errors
-// with what was tried, and classify them with github.com/containerd/errdefs
-// (cerrdefs.IsNotFound and friends) so the scheduler never matches message
-// text.
+// Contexts: a cancelled ctx makes a call return promptly with ctx's error.
+// The scheduler calls Create, Stop and Remove on contexts detached from the
+// run's cancellation, so that a container is never created unseen or left
+// behind when the user presses Ctrl-C.
+//
+// Errors: an error means the engine could not do what was asked. A container
+// that ran and exited non-zero is not an error; it is an ExitStatus.
+// Implementations wrap errors with what was tried and classify them with
+// github.com/containerd/errdefs, which the scheduler relies on:
+//   - cerrdefs.IsUnavailable: the engine itself is gone (daemon unreachable,
+//     connection lost). The scheduler ends the run at once: every other
+//     call would fail too.
+//   - cerrdefs.IsNotFound: no such image, container or path.
+//   - cerrdefs.IsUnauthorized / IsPermissionDenied: registry credentials
+//     missing or refused.
+//   - cerrdefs.IsConflict: a name already in use.
 type Engine interface {
 	// Ping checks that the engine answers. Called once before a run, so a
 	// dead daemon is reported before any step is queued. The error names the
 	// address that was tried.
 	Ping(ctx context.Context) error
 
-	// EnsureImage makes image available locally, pulling it if it is missing.
-	// Called before Create for each step; it may be called concurrently for
-	// the same image and must then pull at most once. Idempotent.
-	EnsureImage(ctx context.Context, image string) error
+	// EnsureImage makes req.Image available according to req.Policy. The
+	// scheduler calls it once per image and policy per run (steps sharing an
+	// image wait for that one call), and concurrently for different images.
+	// A missing image under PullNever is a NotFound error. When a pull
+	// happens, req.Progress (if not nil) is called from the calling goroutine
+	// with cumulative progress; it must not be called after EnsureImage
+	// returns. Idempotent.
+	EnsureImage(ctx context.Context, req ImageRequest) error
 
 	// Create creates (but does not start) a container for spec and returns
-	// its ID. The container carries spec.Labels and spec.Name. Not idempotent:
-	// a second Create with the same name fails with a conflict.
+	// its ID. The container carries spec.Labels and spec.Name. Not
+	// idempotent: a second Create with the same name fails with a conflict.
+	// If Create fails after the engine created the container (a timeout, a
+	// lost connection), Remove(spec.Name) removes it.
 	Create(ctx context.Context, spec *ContainerSpec) (id string, err error)
 
 	// Run starts the created container and copies its stdout and stderr,
@@ -43,8 +65,17 @@ type Engine interface {
 	// lacks a newline. Called at most once per container.
 	//
 	// When ctx is cancelled, Run returns promptly with ctx's error; stopping
-	// the container is left to Remove.
+	// the container is left to Stop and Remove. (The scheduler cancels Run's
+	// ctx only after Stop, so that what a step prints while it shuts down is
+	// still delivered.)
 	Run(ctx context.Context, id string, stdout, stderr io.Writer) (ExitStatus, error)
+
+	// Stop asks the container's main process to exit (SIGTERM, or the
+	// image's stop signal), waits up to grace, then kills it, like `docker
+	// stop -t`. When ctx ends first, Stop kills the container at once and
+	// returns. Called while Run is in progress. Idempotent: a container that
+	// is not running, or does not exist, is success.
+	Stop(ctx context.Context, id string, grace time.Duration) error
 
 	// CopyFrom returns a tar stream of path inside the (exited) container,
 	// rooted at path's base name as GET /containers/{id}/archive is. The
@@ -53,23 +84,49 @@ type Engine interface {
 	CopyFrom(ctx context.Context, id, path string) (io.ReadCloser, error)
 
 	// Remove kills the container if it still runs and removes it with its
-	// anonymous volumes. Idempotent: a container that does not exist (never
-	// created, already removed) is success. The scheduler calls it on a
-	// context that outlives the run's cancellation.
+	// anonymous volumes. id may also be the container's name. Idempotent: a
+	// container that does not exist (never created, already removed) is
+	// success. The scheduler calls it on a context that outlives the run's
+	// cancellation, and retries it a few times when it fails.
 	Remove(ctx context.Context, id string) error
+}
+
+// ImageRequest asks for an image under a pull policy.
+type ImageRequest struct {
+	Image  string
+	Policy pipeline.PullPolicy // "" means PullMissing
+	// Progress receives pull progress; nil when nobody listens.
+	Progress func(PullProgress)
+}
+
+// PullProgress is the cumulative progress of one image pull.
+type PullProgress struct {
+	// Layers is how many layers the image has (as far as known yet);
+	// LayersDone how many are downloaded and extracted, or already present.
+	Layers, LayersDone int
+	// Bytes downloaded so far, of BytesTotal (0 while unknown).
+	Bytes, BytesTotal int64
+	// Done is set on the last report of a successful pull.
+	Done bool
 }
 
 // ContainerSpec is everything needed to create a step's container. It is a
 // pure description: building it never touches the engine.
 type ContainerSpec struct {
-	// Name is unique per run, e.g. runjob-<run-id>-<step>.
+	// Name is unique per run, e.g. runjob-<run-id>-<index>-<step>.
 	Name       string
 	Image      string
 	Command    []string
+	Entrypoint []string
 	Env        map[string]string
 	Workdir    string
-	Labels     map[string]string
-	Entrypoint []string
+	// User is user[:group] ("" = the image's).
+	User   string
+	Labels map[string]string
+	// Memory limit in bytes and CPU limit in cores; 0 means unlimited. The
+	// container gets no swap beyond Memory, so exceeding it is an OOM kill.
+	Memory int64
+	CPUs   float64
 }
 
 // ExitStatus is how a container's main process ended.

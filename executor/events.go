@@ -13,8 +13,10 @@ type EventKind string
 const (
 	EventRunStarted       EventKind = "run_started"
 	EventStepQueued       EventKind = "step_queued"
+	EventImagePull        EventKind = "image_pull"
 	EventImageReady       EventKind = "image_ready"
 	EventStepStarted      EventKind = "step_started"
+	EventStepRetrying     EventKind = "step_retrying"
 	EventArtifactExported EventKind = "artifact_exported"
 	EventStepFinished     EventKind = "step_finished"
 	EventRunFinished      EventKind = "run_finished"
@@ -27,10 +29,21 @@ type Event struct {
 	Time time.Time
 	// Step is set for step events.
 	Step string
-	// Image is set for step_queued and image_ready.
+	// Image is set for step_queued, image_pull, image_ready and step_started.
 	Image string
 	// Container is the container name, set for step_started.
 	Container string
+	// Attempt numbers the step's attempts from 1; set for step_started,
+	// step_retrying and step_finished.
+	Attempt int
+	// Pull is set for image_pull: progress of the pull step started.
+	// image_pull events are throttled (about two a second per image), the
+	// last one has Pull.Done set.
+	Pull *PullProgress
+	// Err is set for step_retrying: why the attempt failed.
+	Err error
+	// Delay is set for step_retrying: the wait before the next attempt.
+	Delay time.Duration
 	// Result is set for step_finished (the step's) and its fields are final.
 	Result *StepResult
 	// Artifact is set for artifact_exported.

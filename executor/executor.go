@@ -4,6 +4,7 @@
 package executor
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -20,20 +21,29 @@ import (
 // Executor runs pipelines. Build one with New; it may run several graphs,
 // one after another or concurrently.
 type Executor struct {
-	engine       Engine
-	concurrency  int
-	observer     Observer
-	output       Output
-	artifactsDir string
-	runID        string
-	log          zerolog.Logger
-	emitMu       sync.Mutex
+	engine        Engine
+	concurrency   int
+	observer      Observer
+	output        Output
+	artifactsDir  string
+	runID         string
+	log           zerolog.Logger
+	emitMu        sync.Mutex
+	failFast      bool
+	timeout       time.Duration
+	stopGrace     time.Duration
+	force         context.Context
+	keepOnFailure bool
+	backoff       time.Duration
+	backoffMax    time.Duration
+	health        time.Duration
 }
 
 // Option configures an Executor.
 type Option func(*Executor)
 
-// WithConcurrency bounds how many steps run at once (default: CPUs).
+// WithConcurrency bounds how many steps run at once (default: the
+// pipeline's concurrency, else the number of CPUs).
 func WithConcurrency(n int) Option {
 	return func(e *Executor) {
 		if n > 0 {
@@ -59,15 +69,60 @@ func WithRunID(id string) Option { return func(e *Executor) { e.runID = id } }
 // failures and the like); lifecycle events go to the Observer instead.
 func WithLogger(l zerolog.Logger) Option { return func(e *Executor) { e.log = l } }
 
+// WithFailFast cancels running steps at the first failure, whatever the
+// pipeline says (its fail_fast setting turns it on too).
+func WithFailFast(on bool) Option { return func(e *Executor) { e.failFast = on } }
+
+// WithTimeout bounds the whole run, overriding the pipeline's timeout
+// (0: the pipeline's).
+func WithTimeout(d time.Duration) Option { return func(e *Executor) { e.timeout = d } }
+
+// WithStopTimeout sets how long a container gets to exit after SIGTERM
+// before it is killed, when a run is interrupted or a step times out
+// (default 10s, as `docker stop`).
+func WithStopTimeout(d time.Duration) Option {
+	return func(e *Executor) {
+		if d >= 0 {
+			e.stopGrace = d
+		}
+	}
+}
+
+// WithForceStop makes stops kill containers at once, without grace, from
+// the moment ctx ends: the CLI ends it on a second Ctrl-C. Removal still
+// happens.
+func WithForceStop(ctx context.Context) Option { return func(e *Executor) { e.force = ctx } }
+
+// WithKeepOnFailure keeps the container of a failed step (failed, timeout,
+// oom_killed) instead of removing it, so the user can inspect it; the
+// result names it in StepResult.Kept.
+func WithKeepOnFailure(on bool) Option { return func(e *Executor) { e.keepOnFailure = on } }
+
+// WithRetryBackoff sets the wait before a retry: base, doubled for each
+// further attempt, capped at max (default 1s, capped at 10s).
+func WithRetryBackoff(base, max time.Duration) Option {
+	return func(e *Executor) { e.backoff, e.backoffMax = base, max }
+}
+
+// WithHealthCheck sets how often the engine is pinged during a run (default
+// 5s; 0 turns the watch off). Two failed pings in a row end the run with an
+// *EngineError, so an engine that vanishes without closing its connections
+// cannot hang the run.
+func WithHealthCheck(interval time.Duration) Option { return func(e *Executor) { e.health = interval } }
+
 // New returns an Executor that runs containers on engine.
 func New(engine Engine, opts ...Option) *Executor {
 	e := &Executor{
 		engine:       engine,
-		concurrency:  runtime.NumCPU(),
 		observer:     ObserverFunc(func(Event) {}),
 		output:       discard{},
 		artifactsDir: "artifacts",
 		log:          zerolog.Nop(),
+		stopGrace:    10 * time.Second,
+		force:        context.Background(),
+		backoff:      time.Second,
+		backoffMax:   10 * time.Second,
+		health:       5 * time.Second,
 	}
 	for _, o := range opts {
 		o(e)
@@ -92,18 +147,34 @@ func (e *Executor) emit(ev Event) {
 }
 
 // Run executes every step of g. A step that fails is recorded in the
-// Result; the error return is only for the run itself, and today is always
-// nil: cancellation of ctx shows as cancelled steps.
+// Result; the error return is only for the run itself: an *EngineError when
+// the engine became unusable mid-run (the Result is still complete, its
+// unfinished steps cancelled). Cancellation of ctx shows as cancelled steps,
+// the pipeline's timeout as timed-out and cancelled ones.
 func (e *Executor) Run(ctx context.Context, g *pipeline.Graph) (*Result, error) {
-	res := &Result{RunID: e.runID, Pipeline: g.Pipeline().Name, Started: time.Now()}
+	p := g.Pipeline()
+	res := &Result{RunID: e.runID, Pipeline: p.Name, Started: time.Now()}
 	for i := range g.Len() {
 		res.Steps = append(res.Steps, &StepResult{Name: g.Step(i).Name, Status: StatusPending, ExitCode: -1})
 	}
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	if timeout := cmp.Or(e.timeout, p.Timeout); timeout > 0 {
+		var stop context.CancelFunc
+		runCtx, stop = context.WithTimeoutCause(runCtx, timeout, &TimeoutError{Pipeline: true, Timeout: timeout})
+		defer stop()
+	}
 	e.emit(Event{Kind: EventRunStarted, Time: res.Started})
-	s := &schedule{e: e, g: g, res: res, waiting: make([]int, g.Len())}
-	s.run(ctx)
+	s := &schedule{
+		e: e, g: g, res: res, waiting: make([]int, g.Len()), cancel: cancel,
+		failFast: e.failFast || p.FailFast, images: map[string]*imageOnce{},
+	}
+	s.run(runCtx, cmp.Or(e.concurrency, p.Concurrency, runtime.NumCPU()))
 	res.Finished = time.Now()
 	e.emit(Event{Kind: EventRunFinished, Time: res.Finished, Run: res})
+	if s.engineErr != nil {
+		return res, s.engineErr
+	}
 	return res, nil
 }
 
@@ -124,8 +195,8 @@ type done struct {
 }
 
 // newPool returns the bounded worker pool for one run.
-func (e *Executor) newPool() *pool.Pool {
-	return pool.New().WithMaxGoroutines(e.concurrency)
+func newPool(n int) *pool.Pool {
+	return pool.New().WithMaxGoroutines(n)
 }
 
 func dependencyFailed(dep string, st Status) error {

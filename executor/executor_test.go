@@ -155,7 +155,7 @@ func TestEngineErrorsAndOOM(t *testing.T) {
 	g := graph(t, "pull", "oom", "boom", "after:pull")
 	g.Step(0).Image = "missing:1"
 	res := run(t, eng, g)
-	if got, want := statuses(res), "pull=error oom=failed boom=error after=skipped"; got != want {
+	if got, want := statuses(res), "pull=error oom=oom_killed boom=error after=skipped"; got != want {
 		t.Fatalf("statuses = %s, want %s", got, want)
 	}
 	if err := res.Steps[0].Err; !cerrdefs.IsNotFound(err) || !strings.Contains(err.Error(), "missing:1") {

@@ -40,10 +40,15 @@ func runLabels(runID, pipeline string) map[string]string {
 	}
 }
 
-// containerName is unique per run and per step: the index keeps two step
-// names that sanitize alike apart, the run ID keeps concurrent runs apart.
-func containerName(runID string, index int, step string) string {
-	return fmt.Sprintf("runjob-%s-%d-%s", runID, index, safeName(step))
+// containerName is unique per run, step and attempt: the index keeps two
+// step names that sanitize alike apart, the run ID keeps concurrent runs
+// apart, a retry gets a -tryN suffix.
+func containerName(runID string, index int, step string, attempt int) string {
+	name := fmt.Sprintf("runjob-%s-%d-%s", runID, index, safeName(step))
+	if attempt > 1 {
+		name += fmt.Sprintf("-try%d", attempt)
+	}
+	return name
 }
 
 // safeName maps a step or artifact name onto the characters that container

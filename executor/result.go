@@ -14,15 +14,44 @@ const (
 	// StatusFailed: the container exited non-zero, or an artifact it
 	// declared could not be exported.
 	StatusFailed Status = "failed"
-	// StatusSkipped: a dependency did not succeed, so the step never ran.
+	// StatusTimeout: the step's timeout (or the pipeline's) expired and its
+	// container was stopped. ExitCode is 124, as timeout(1) reports.
+	StatusTimeout Status = "timeout"
+	// StatusOOMKilled: the kernel killed the container for exceeding its
+	// memory limit.
+	StatusOOMKilled Status = "oom_killed"
+	// StatusFailedAllowed: the step failed (non-zero exit, timeout or OOM;
+	// Err says which) but has allow_failure set, so neither the pipeline
+	// nor its dependents count it as a failure.
+	StatusFailedAllowed Status = "failed_allowed"
+	// StatusSkipped: the step never ran because its `when` was false or a
+	// dependency did not succeed (Err says which).
 	StatusSkipped Status = "skipped"
-	// StatusCancelled: the run was interrupted before or while it ran.
+	// StatusCancelled: the run was interrupted, or fail-fast stopped it,
+	// before or while the step ran (Err says which).
 	StatusCancelled Status = "cancelled"
 	// StatusError: the engine could not run it (pull, create or attach
 	// failed, the daemon went away). This is runjob's or the engine's
 	// problem, not the step's.
 	StatusError Status = "error"
 )
+
+// Failed reports whether s counts as a failure of the pipeline: failed,
+// timeout, oom_killed or error. Cancelled and skipped steps are
+// consequences of a failure or an interruption, not failures themselves.
+func (s Status) Failed() bool {
+	switch s {
+	case StatusFailed, StatusTimeout, StatusOOMKilled, StatusError:
+		return true
+	}
+	return false
+}
+
+// succeeded reports whether dependents of a step with status s may run.
+func (s Status) succeeded() bool { return s == StatusOK || s == StatusFailedAllowed }
+
+// TimeoutExitCode is the exit code reported for a timed-out step.
+const TimeoutExitCode = 124
 
 // Result is the outcome of a whole run. A failed step is recorded here, not
 // returned as an error.
@@ -33,25 +62,53 @@ type Result struct {
 	Steps    []*StepResult
 	Started  time.Time
 	Finished time.Time
+	// Leftovers are containers runjob could not remove (the engine went
+	// away, or refused); `runjob prune` removes them later.
+	Leftovers []Leftover
 }
 
-// StepResult is the outcome of one step.
+// Leftover is a container that outlived its run.
+type Leftover struct {
+	Step, Container string
+	Err             error
+}
+
+// StepResult is the outcome of one step: its last attempt's, with every
+// attempt listed in Attempts.
 type StepResult struct {
 	Name   string
 	Status Status
-	// ExitCode of the container's main process; -1 when it did not exit.
+	// ExitCode of the container's main process; -1 when it did not exit;
+	// 124 when it timed out.
 	ExitCode  int
 	OOMKilled bool
 	// Err says why the step did not succeed (nil for ok). For skipped steps
 	// it names the dependency that failed.
 	Err error
-	// Started and Finished bound the container's run; zero if it never ran.
+	// Started and Finished bound the last attempt's container run; zero if
+	// it never ran.
 	Started   time.Time
 	Finished  time.Time
 	Artifacts []*ArtifactResult
+	// Attempts lists every attempt that reached the engine, in order.
+	Attempts []Attempt
+	// Kept is the name of the container kept for debugging
+	// (--keep-on-failure); "" when it was removed.
+	Kept string
 }
 
-// Duration is how long the container ran.
+// Attempt is one run of a step's container.
+type Attempt struct {
+	Number    int
+	Status    Status
+	ExitCode  int
+	Err       error
+	Container string
+	Started   time.Time
+	Finished  time.Time
+}
+
+// Duration is how long the last attempt's container ran.
 func (s *StepResult) Duration() time.Duration {
 	if s.Started.IsZero() || s.Finished.IsZero() {
 		return 0
@@ -81,5 +138,14 @@ func (r *Result) Count(s Status) int {
 	return n
 }
 
-// OK reports whether every step succeeded.
-func (r *Result) OK() bool { return r.Count(StatusOK) == len(r.Steps) }
+// OK reports whether the run succeeded: no step failed or was cancelled.
+// Steps skipped because their `when` was false, and allowed failures, do
+// not make a run fail.
+func (r *Result) OK() bool {
+	for _, s := range r.Steps {
+		if s.Status.Failed() || s.Status == StatusCancelled || s.Status == StatusPending {
+			return false
+		}
+	}
+	return true
+}

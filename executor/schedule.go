@@ -2,36 +2,63 @@ package executor
 
 import (
 	"context"
+	"errors"
+	"sync"
 
 	"github.com/runjob/runjob/pipeline"
 )
 
+// errWhenFalse is why a step whose `when` is false did not run.
+var errWhenFalse = errors.New("when is false")
+
 // schedule is the state of one run. Only the coordinator goroutine (run)
-// touches it; workers report through the done channel, which is buffered to
-// the number of steps so a worker never blocks on a busy coordinator.
+// touches its scheduling fields; workers report through the done channel,
+// which is buffered to the number of steps so a worker never blocks on a
+// busy coordinator. The fields under mu are shared with workers.
 type schedule struct {
 	e        *Executor
 	g        *pipeline.Graph
 	res      *Result
-	waiting  []int // unfinished dependencies per step
+	waiting  []int // unfinished dependencies per step; -1 once submitted
 	labels   map[string]string
 	finished int
 	doneCh   chan done
+	// cancel ends the run's context with a cause (fail-fast, engine gone).
+	cancel    context.CancelCauseFunc
+	failFast  bool
+	engineErr *EngineError
+	// lostCtx ends when the engine is known to be gone (markLost); lostCh
+	// carries the health watch's verdict to the coordinator.
+	lostCtx  context.Context
+	markLost context.CancelFunc
+	lostCh   chan error
+
+	mu     sync.Mutex
+	images map[string]*imageOnce
 }
 
-func (s *schedule) run(ctx context.Context) {
+func (s *schedule) run(ctx context.Context, concurrency int) {
 	n := s.g.Len()
 	s.labels = runLabels(s.e.runID, s.g.Pipeline().Name)
 	s.doneCh = make(chan done, n)
-	workers := s.e.newPool()
+	s.lostCtx, s.markLost = context.WithCancel(context.Background())
+	defer s.markLost()
+	s.lostCh = make(chan error, 1)
+	workers := newPool(concurrency)
 	defer workers.Wait()
+	if s.e.health > 0 {
+		wctx, stopWatch := context.WithCancel(ctx)
+		watching := make(chan struct{})
+		go func() { defer close(watching); s.watch(wctx, s.e.health) }()
+		defer func() { stopWatch(); <-watching }()
+	}
 
 	for i := range n {
 		s.waiting[i] = len(s.g.Deps(i))
 	}
 	// Steps become ready in declaration order, so output order is stable.
 	for i := range n {
-		if s.waiting[i] == 0 {
+		if s.waiting[i] == 0 && s.res.Steps[i].Status == StatusPending {
 			s.submit(ctx, workers, i)
 		}
 	}
@@ -40,6 +67,8 @@ func (s *schedule) run(ctx context.Context) {
 		select {
 		case d := <-s.doneCh:
 			s.finish(ctx, workers, d.index, d.result)
+		case err := <-s.lostCh:
+			s.engineLost(err)
 		case <-cancelled:
 			cancelled = nil
 			s.cancelPending(ctx)
@@ -58,25 +87,37 @@ func (s *schedule) cancelPending(ctx context.Context) {
 }
 
 // submit queues step i on the pool. waiting[i] becomes -1 so the step is
-// known to be in flight.
+// known to be in flight. A step whose `when` is false is skipped instead,
+// and so are its dependents.
 func (s *schedule) submit(ctx context.Context, workers interface{ Go(func()) }, i int) {
 	if ctx.Err() != nil {
 		s.markDone(i, StatusCancelled, context.Cause(ctx))
 		return
 	}
-	s.waiting[i] = -1
 	step := s.g.Step(i)
+	if step.Skip {
+		s.skip(i, errWhenFalse)
+		return
+	}
+	s.waiting[i] = -1
 	s.e.emit(Event{Kind: EventStepQueued, Step: step.Name, Image: step.Image})
 	workers.Go(func() {
-		s.doneCh <- done{index: i, result: s.e.runStep(ctx, i, step, s.labels)}
+		s.doneCh <- done{index: i, result: s.runStep(ctx, i, step)}
 	})
 }
 
-// finish records a worker's result and releases or skips the dependents.
+// finish records a worker's result, applies fail-fast and engine loss, and
+// releases or skips the dependents.
 func (s *schedule) finish(ctx context.Context, workers interface{ Go(func()) }, i int, r *StepResult) {
 	s.res.Steps[i] = r
 	s.finished++
-	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Result: r})
+	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Attempt: len(r.Attempts), Result: r})
+	switch {
+	case engineGone(r.Err):
+		s.engineLost(r.Err)
+	case r.Status.Failed() && s.failFast && ctx.Err() == nil:
+		s.cancel(&FailFastError{Step: r.Name})
+	}
 	if ctx.Err() != nil {
 		// Interrupted: what waits for this step was cancelled, not skipped,
 		// whichever of the two news reached the coordinator first.
@@ -87,7 +128,7 @@ func (s *schedule) finish(ctx context.Context, workers interface{ Go(func()) }, 
 		if s.res.Steps[d].Status != StatusPending || s.waiting[d] < 0 {
 			continue
 		}
-		if r.Status != StatusOK {
+		if !r.Status.succeeded() {
 			s.skip(d, dependencyFailed(r.Name, r.Status))
 			continue
 		}
@@ -113,4 +154,11 @@ func (s *schedule) markDone(i int, st Status, why error) {
 	r.Status, r.Err = st, why
 	s.finished++
 	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Result: r})
+}
+
+// leftover records a container that could not be removed.
+func (s *schedule) leftover(step, container string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.res.Leftovers = append(s.res.Leftovers, Leftover{Step: step, Container: container, Err: err})
 }

@@ -107,7 +107,7 @@ step "deploy" {
 	if strings.Contains(r.stdout, "must not run") {
 		t.Errorf("dependent of a failed step ran")
 	}
-	for _, row := range []string{`test\s+failed\s+3\s`, `sibling\s+ok\s+0\s`, `deploy\s+skipped\s+-\s+-\s+dependency "test" failed`} {
+	for _, row := range []string{`test\s+failed\s+3\s`, `sibling\s+ok\s+0\s`, `deploy\s+skipped\s+-\s+-\s+-\s+dependency "test" failed`} {
 		if !regexp.MustCompile(row).MatchString(r.stderr) {
 			t.Errorf("summary lacks %q:\n%s", row, r.stderr)
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"time"
@@ -31,6 +32,15 @@ const (
 	fieldFiles      = "files"
 	fieldBytes      = "bytes"
 	fieldSteps      = "steps"
+	fieldAttempt    = "attempt"
+	fieldDelayMS    = "delay_ms"
+	fieldLayers     = "layers"
+	fieldLayersDone = "layers_done"
+	fieldBytesTotal = "bytes_total"
+	fieldDone       = "done"
+	fieldKept       = "kept_container"
+	fieldLeftovers  = "leftovers"
+	fieldRuns       = "runs"
 )
 
 // newLogger builds runjob's one logger. json: JSON lines on stdout, so the
@@ -62,7 +72,13 @@ func colorful(w io.Writer) bool {
 type logObserver struct {
 	log   zerolog.Logger
 	human bool
+	// lastPull throttles human pull progress further, per image.
+	lastPull map[string]time.Time
 }
+
+// humanPullEvery spaces pull progress lines on a terminal or in a plain
+// log: enough to see a slow pull move, few enough to read.
+const humanPullEvery = 2 * time.Second
 
 func (o *logObserver) Event(ev executor.Event) {
 	l := o.log
@@ -77,8 +93,21 @@ func (o *logObserver) Event(ev executor.Event) {
 		l.Info().Str(fieldEvent, string(ev.Kind)).Str(fieldImage, ev.Image).Msg(string(ev.Kind))
 	case executor.EventRunStarted:
 		l.Info().Str(fieldEvent, string(ev.Kind)).Msg("run started")
+	case executor.EventImagePull:
+		o.pull(l, ev)
 	case executor.EventStepStarted:
-		l.Info().Str(fieldEvent, string(ev.Kind)).Str(fieldImage, ev.Image).Str(fieldContainer, ev.Container).Msg("step started")
+		msg := "step started"
+		if ev.Attempt > 1 {
+			msg = fmt.Sprintf("step started (attempt %d)", ev.Attempt)
+		}
+		e := l.Info().Str(fieldEvent, string(ev.Kind)).Str(fieldImage, ev.Image).Str(fieldContainer, ev.Container)
+		if !o.human || ev.Attempt > 1 {
+			e = e.Int(fieldAttempt, ev.Attempt)
+		}
+		e.Msg(msg)
+	case executor.EventStepRetrying:
+		l.Warn().Str(fieldEvent, string(ev.Kind)).Int(fieldAttempt, ev.Attempt).Int64(fieldDelayMS, ev.Delay.Milliseconds()).
+			Err(ev.Err).Msgf("attempt %d failed; retrying in %s", ev.Attempt, ev.Delay)
 	case executor.EventArtifactExported:
 		a := ev.Artifact
 		l.Info().Str(fieldEvent, string(ev.Kind)).Str(fieldArtifact, a.Name).Str(fieldPath, a.Path).
@@ -86,13 +115,19 @@ func (o *logObserver) Event(ev executor.Event) {
 	case executor.EventStepFinished:
 		r := ev.Result
 		e := l.Info()
-		switch r.Status {
-		case executor.StatusFailed, executor.StatusError:
+		switch {
+		case r.Status.Failed():
 			e = l.Error()
-		case executor.StatusSkipped, executor.StatusCancelled:
+		case r.Status != executor.StatusOK:
 			e = l.Warn()
 		}
 		e = e.Str(fieldEvent, string(ev.Kind)).Str(fieldStatus, string(r.Status)).Int64(fieldDurationMS, r.Duration().Milliseconds())
+		if n := len(r.Attempts); n > 0 && (!o.human || n > 1) {
+			e = e.Int(fieldAttempt, n)
+		}
+		if r.Kept != "" {
+			e = e.Str(fieldKept, r.Kept)
+		}
 		if r.ExitCode >= 0 {
 			e = e.Int(fieldExitCode, r.ExitCode)
 		}
@@ -106,7 +141,41 @@ func (o *logObserver) Event(ev executor.Event) {
 		if !r.OK() {
 			status = "failed"
 		}
-		l.Info().Str(fieldEvent, string(ev.Kind)).Str(fieldStatus, status).Int(fieldSteps, len(r.Steps)).
-			Int64(fieldDurationMS, r.Finished.Sub(r.Started).Milliseconds()).Msg("run finished")
+		e := l.Info().Str(fieldEvent, string(ev.Kind)).Str(fieldStatus, status).Int(fieldSteps, len(r.Steps)).
+			Int64(fieldDurationMS, r.Finished.Sub(r.Started).Milliseconds())
+		if len(r.Leftovers) > 0 {
+			e = e.Int(fieldLeftovers, len(r.Leftovers))
+		}
+		e.Msg("run finished")
 	}
+}
+
+// pull logs pull progress: every event in JSON, a line every couple of
+// seconds (and the last) for humans.
+func (o *logObserver) pull(l zerolog.Logger, ev executor.Event) {
+	p := ev.Pull
+	if o.human {
+		if o.lastPull == nil {
+			o.lastPull = map[string]time.Time{}
+		}
+		if now := time.Now(); p.Done || now.Sub(o.lastPull[ev.Image]) >= humanPullEvery {
+			o.lastPull[ev.Image] = now
+		} else {
+			return
+		}
+	}
+	msg := fmt.Sprintf("pulling %s: %d/%d layers, %s", ev.Image, p.LayersDone, p.Layers, executor.FormatBytes(p.Bytes))
+	if p.BytesTotal > 0 {
+		msg += " of " + executor.FormatBytes(p.BytesTotal)
+	}
+	if p.Done {
+		msg = fmt.Sprintf("pulled %s: %d layers, %s", ev.Image, p.Layers, executor.FormatBytes(p.Bytes))
+	}
+	if o.human {
+		l.Info().Msg(msg) // the message says it all; fields would repeat it
+		return
+	}
+	l.Info().Str(fieldEvent, string(ev.Kind)).Str(fieldImage, ev.Image).Int(fieldLayers, p.Layers).
+		Int(fieldLayersDone, p.LayersDone).Int64(fieldBytes, p.Bytes).Int64(fieldBytesTotal, p.BytesTotal).
+		Bool(fieldDone, p.Done).Msg(msg)
 }

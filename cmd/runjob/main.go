@@ -2,6 +2,7 @@
 //
 //	runjob pipeline.hcl [--var k=v] [-j N]
 //	runjob validate pipeline.hcl
+//	runjob prune [--all]
 package main
 
 import (
@@ -25,22 +26,47 @@ const (
 
 func main() {
 	ctx, cancel := context.WithCancelCause(context.Background())
-	// The first signal cancels the run; runjob keeps handling signals until
-	// it exits, so a second Ctrl-C cannot kill it before its containers are
-	// removed.
-	sigs := make(chan os.Signal, 2)
+	force, forceNow := context.WithCancel(context.Background())
+	// The first signal cancels the run: running containers get SIGTERM and
+	// --stop-timeout to exit. The second ends the force context: they are
+	// killed at once. runjob keeps handling signals until it exits, so no
+	// number of Ctrl-C can kill it before its containers are removed.
+	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
+		n := 0
 		for sig := range sigs {
-			cancel(fmt.Errorf("interrupted by %s", sig))
+			if n++; n == 1 {
+				fmt.Fprintf(os.Stderr, "runjob: %s: stopping running steps, then removing their containers (interrupt again to kill them at once)\n", sig)
+				cancel(fmt.Errorf("interrupted by %s", sig))
+				continue
+			}
+			fmt.Fprintf(os.Stderr, "runjob: %s again: killing containers now; they are still removed\n", sig)
+			forceNow()
 		}
 	}()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(withForce(ctx, force), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type forceKey struct{}
+
+// withForce attaches the context that a second interrupt ends.
+func withForce(ctx, force context.Context) context.Context {
+	return context.WithValue(ctx, forceKey{}, force)
+}
+
+// forceFrom returns the context that a second interrupt ends (one that
+// never ends when none was attached).
+func forceFrom(ctx context.Context) context.Context {
+	if f, ok := ctx.Value(forceKey{}).(context.Context); ok {
+		return f
+	}
+	return context.Background()
 }
 
 // run executes the command line and returns the process exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	root := newRootCmd(stdout, stderr, commands{run: runPipeline, validate: validatePipeline})
+	root := newRootCmd(stdout, stderr, commands{run: runPipeline, validate: validatePipeline, prune: prune})
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	return exitCode(err, stderr)

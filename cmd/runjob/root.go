@@ -19,6 +19,7 @@ type runOptions struct {
 	LogFormat    string
 	Stdout       io.Writer
 	Stderr       io.Writer
+	Exec         execOptions
 
 	varFlags []string
 }
@@ -38,6 +39,7 @@ type validateOptions struct {
 type commands struct {
 	run      func(context.Context, *runOptions) error
 	validate func(context.Context, *validateOptions) error
+	prune    func(context.Context, *pruneOptions) error
 }
 
 func newRootCmd(stdout, stderr io.Writer, cmds commands) *cobra.Command {
@@ -62,6 +64,7 @@ func newRootCmd(stdout, stderr io.Writer, cmds commands) *cobra.Command {
 	root.SetErr(stderr)
 	addRunFlags(root, runOpts)
 	root.AddCommand(newRunCmd(stdout, stderr, cmds.run), newValidateCmd(stdout, stderr, cmds.validate))
+	root.AddCommand(newPruneCmd(stdout, stderr, cmds.prune))
 	return root
 }
 
@@ -97,9 +100,10 @@ func runCmd(cmd *cobra.Command, args []string, opts *runOptions, fn func(context
 func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 	f := cmd.Flags()
 	f.StringArrayVar(&opts.varFlags, "var", nil, "set a pipeline variable: --var name=value (repeatable)")
-	f.IntVarP(&opts.Concurrency, "concurrency", "j", 0, "run at most N steps at once (default: number of CPUs)")
+	f.IntVarP(&opts.Concurrency, "concurrency", "j", 0, "run at most N steps at once (default: the pipeline's concurrency, else the number of CPUs)")
 	f.StringVar(&opts.ArtifactsDir, "artifacts", "", "export artifacts under DIR (default: .runjob/artifacts beside the pipeline file)")
 	f.StringVar(&opts.LogFormat, "log-format", "auto", "log format: auto (human-readable), plain, or json (one JSON object per line on stdout)")
+	addExecFlags(cmd, &opts.Exec)
 }
 
 func newValidateCmd(stdout, stderr io.Writer, fn func(context.Context, *validateOptions) error) *cobra.Command {

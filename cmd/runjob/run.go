@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -29,40 +30,57 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 	log := newLogger(opts.LogFormat, opts.Stdout, opts.Stderr).With().
 		Str(fieldRunID, runID).Str(fieldPipeline, p.Name).Logger()
 
-	eng, err := docker.New()
+	eng, err := connect(ctx)
 	if err != nil {
-		return &exitError{code: exitEngine, err: err}
+		return err
 	}
 	defer eng.Close()
-	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
-	err = eng.Ping(pctx)
-	cancel()
-	if ctx.Err() != nil {
-		return &exitError{code: exitInterrupted, err: context.Cause(ctx)}
-	}
-	if err != nil {
-		return &exitError{code: exitEngine, err: err}
-	}
+	warnLeftovers(ctx, eng, log)
 
 	artifactsDir := opts.ArtifactsDir
 	if artifactsDir == "" {
 		artifactsDir = filepath.Join(p.Dir, ".runjob", "artifacts")
 	}
 	human := opts.LogFormat != "json"
-	ex := executor.New(eng,
+	ex := executor.New(eng, append(opts.Exec.executorOptions(),
 		executor.WithRunID(runID),
 		executor.WithConcurrency(opts.Concurrency),
 		executor.WithArtifactsDir(artifactsDir),
 		executor.WithObserver(&logObserver{log: log, human: human}),
 		executor.WithOutput(newOutput(opts.LogFormat, g, log, opts.Stdout, opts.Stderr)),
 		executor.WithLogger(log),
-	)
-	res, err := ex.Run(ctx, g)
-	if err != nil {
-		return &exitError{code: exitEngine, err: err}
-	}
+		executor.WithForceStop(forceFrom(ctx)),
+	)...)
+	res, runErr := ex.Run(ctx, g)
 	writeSummary(opts.Stderr, res)
+	writeAftermath(opts.Stderr, res)
+	if runErr != nil && ctx.Err() == nil {
+		return &exitError{code: exitEngine, err: runErr}
+	}
 	return resultError(ctx, res)
+}
+
+// connect returns an engine that answered a ping, or the exit error that
+// says why there is none.
+func connect(ctx context.Context) (*docker.Engine, error) {
+	eng, err := docker.New()
+	if err != nil {
+		return nil, &exitError{code: exitEngine, err: err}
+	}
+	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	err = eng.Ping(pctx)
+	cancel()
+	switch {
+	case ctx.Err() != nil:
+		err = &exitError{code: exitInterrupted, err: context.Cause(ctx)}
+	case err != nil:
+		err = &exitError{code: exitEngine, err: err}
+	}
+	if err != nil {
+		_ = eng.Close()
+		return nil, err
+	}
+	return eng, nil
 }
 
 // load reads and validates a pipeline, printing its diagnostics.
@@ -77,15 +95,28 @@ func load(file string, vars map[string]string, stderr io.Writer) (*pipeline.Grap
 }
 
 // resultError turns a finished run into its exit code. Precedence: an
-// interrupted run is 130 whatever else happened; then engine trouble (3);
-// then any step that did not succeed (1).
+// interrupted run is 130 whatever else happened; then engine trouble (3),
+// with each step's engine error; then any step that failed, timed out or
+// was cancelled by fail-fast or the pipeline's timeout (1).
 func resultError(ctx context.Context, res *executor.Result) error {
 	switch {
 	case ctx.Err() != nil:
 		return &exitError{code: exitInterrupted, err: context.Cause(ctx)}
 	case res.Count(executor.StatusError) > 0:
-		return &exitError{code: exitEngine, err: fmt.Errorf("%d step(s) could not be run by the engine", res.Count(executor.StatusError))}
+		var errs []error
+		for _, s := range res.Steps {
+			if s.Status == executor.StatusError {
+				errs = append(errs, fmt.Errorf("step %q: %w", s.Name, s.Err))
+			}
+		}
+		return &exitError{code: exitEngine, err: errors.Join(errs...)}
 	case !res.OK():
+		for _, s := range res.Steps {
+			var te *executor.TimeoutError
+			if errors.As(s.Err, &te) && te.Pipeline {
+				return &exitError{code: exitStepFailed, err: te}
+			}
+		}
 		return &exitError{code: exitStepFailed}
 	}
 	return nil

@@ -15,7 +15,7 @@ import (
 func writeSummary(w io.Writer, res *executor.Result) {
 	var table strings.Builder
 	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "STEP\tSTATUS\tEXIT\tDURATION\tDETAIL")
+	fmt.Fprintln(tw, "STEP\tSTATUS\tEXIT\tATTEMPTS\tDURATION\tDETAIL")
 	for _, s := range res.Steps {
 		exit := "-"
 		if s.ExitCode >= 0 {
@@ -32,7 +32,11 @@ func writeSummary(w io.Writer, res *executor.Result) {
 		for _, a := range s.Artifacts {
 			detail = strings.TrimSpace(fmt.Sprintf("%s artifact %s -> %s (%d files, %d bytes)", detail, a.Name, a.Dir, a.Files, a.Bytes))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.Status, exit, dur, detail)
+		attempts := "-"
+		if n := len(s.Attempts); n > 0 {
+			attempts = fmt.Sprint(n)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, s.Status, exit, attempts, dur, detail)
 	}
 	_ = tw.Flush()
 	// tabwriter pads the empty last cell; trailing blanks are just noise.
@@ -41,8 +45,8 @@ func writeSummary(w io.Writer, res *executor.Result) {
 	}
 
 	var parts []string
-	for _, st := range []executor.Status{executor.StatusOK, executor.StatusFailed, executor.StatusError,
-		executor.StatusSkipped, executor.StatusCancelled} {
+	for _, st := range []executor.Status{executor.StatusOK, executor.StatusFailedAllowed, executor.StatusFailed,
+		executor.StatusTimeout, executor.StatusOOMKilled, executor.StatusError, executor.StatusSkipped, executor.StatusCancelled} {
 		if n := res.Count(st); n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, st))
 		}

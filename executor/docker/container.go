@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"path"
+	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/pkg/stdcopy"
@@ -21,7 +23,7 @@ func (e *Engine) Create(ctx context.Context, spec *executor.ContainerSpec) (stri
 		Config: cfg, HostConfig: host, Name: spec.Name,
 	})
 	if err != nil {
-		return "", err
+		return "", e.classify(ctx, err)
 	}
 	return res.ID, nil
 }
@@ -30,6 +32,11 @@ func (e *Engine) Create(ctx context.Context, spec *executor.ContainerSpec) (stri
 // early is missed, then demultiplexes stdout and stderr until EOF and reads
 // the exit status.
 func (e *Engine) Run(ctx context.Context, id string, stdout, stderr io.Writer) (executor.ExitStatus, error) {
+	exit, err := e.run(ctx, id, stdout, stderr)
+	return exit, e.classify(ctx, err)
+}
+
+func (e *Engine) run(ctx context.Context, id string, stdout, stderr io.Writer) (executor.ExitStatus, error) {
 	att, err := e.cli.ContainerAttach(ctx, id, client.ContainerAttachOptions{Stream: true, Stdout: true, Stderr: true})
 	if err != nil {
 		return executor.ExitStatus{}, fmt.Errorf("attach: %w", err)
@@ -53,7 +60,7 @@ func (e *Engine) Run(ctx context.Context, id string, stdout, stderr io.Writer) (
 			return executor.ExitStatus{}, fmt.Errorf("read output: %w", err)
 		}
 	case <-ctx.Done():
-		att.Close() // unblocks the copy; Remove stops the container
+		att.Close() // unblocks the copy; Stop and Remove end the container
 		<-copied
 		return executor.ExitStatus{}, ctx.Err()
 	}
@@ -78,16 +85,37 @@ func (e *Engine) Run(ctx context.Context, id string, stdout, stderr io.Writer) (
 	return executor.ExitStatus{Code: st.ExitCode, OOMKilled: st.OOMKilled}, nil
 }
 
+// Stop is `docker stop -t grace`: the stop signal, then SIGKILL after
+// grace. When ctx ends first (a second Ctrl-C), the container is killed at
+// once on a fresh short context.
+func (e *Engine) Stop(ctx context.Context, id string, grace time.Duration) error {
+	secs := int(math.Ceil(grace.Seconds()))
+	_, err := e.cli.ContainerStop(ctx, id, client.ContainerStopOptions{Timeout: &secs})
+	if ctx.Err() != nil {
+		kctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		_, err = e.cli.ContainerKill(kctx, id, client.ContainerKillOptions{Signal: "KILL"})
+		if err != nil && cerrdefs.IsConflict(err) {
+			err = nil // not running any more
+		}
+	}
+	if err != nil && !cerrdefs.IsNotFound(err) {
+		return e.classify(ctx, fmt.Errorf("stop %s: %w", id, err))
+	}
+	return nil
+}
+
 // CopyFrom streams path out of the container as a tar. "/" exports the whole
 // filesystem (GET /containers/{id}/export), since the archive endpoint would
 // root it oddly.
 func (e *Engine) CopyFrom(ctx context.Context, id, p string) (io.ReadCloser, error) {
 	if path.Clean(p) == "/" {
-		return e.cli.ContainerExport(ctx, id, client.ContainerExportOptions{})
+		rc, err := e.cli.ContainerExport(ctx, id, client.ContainerExportOptions{})
+		return rc, e.classify(ctx, err)
 	}
 	res, err := e.cli.CopyFromContainer(ctx, id, client.CopyFromContainerOptions{SourcePath: p})
 	if err != nil {
-		return nil, err
+		return nil, e.classify(ctx, err)
 	}
 	return res.Content, nil
 }
@@ -97,7 +125,7 @@ func (e *Engine) CopyFrom(ctx context.Context, id, p string) (io.ReadCloser, err
 func (e *Engine) Remove(ctx context.Context, id string) error {
 	_, err := e.cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
 	if err != nil && !cerrdefs.IsNotFound(err) {
-		return fmt.Errorf("remove %s: %w", id, err)
+		return e.classify(ctx, fmt.Errorf("remove %s: %w", id, err))
 	}
 	return nil
 }

@@ -20,6 +20,7 @@ func toConfig(spec *executor.ContainerSpec) (*container.Config, *container.HostC
 		Entrypoint:   spec.Entrypoint,
 		Env:          envList(spec.Env),
 		WorkingDir:   spec.Workdir,
+		User:         spec.User,
 		Labels:       spec.Labels,
 		AttachStdout: true,
 		AttachStderr: true,
@@ -29,7 +30,18 @@ func toConfig(spec *executor.ContainerSpec) (*container.Config, *container.HostC
 	host := &container.HostConfig{
 		// Never AutoRemove: artifacts are copied out after the container exits.
 		AutoRemove: false,
+		// Unprivileged, no host mounts, no docker socket: a step sees only
+		// its image and what runjob copies in.
 		Privileged: false,
+	}
+	if spec.Memory > 0 {
+		host.Memory = spec.Memory
+		// No swap beyond the limit: exceeding it is an OOM kill, which
+		// runjob reports, rather than a slow crawl through swap.
+		host.MemorySwap = spec.Memory
+	}
+	if spec.CPUs > 0 {
+		host.NanoCPUs = int64(spec.CPUs * 1e9)
 	}
 	return cfg, host
 }

@@ -28,3 +28,20 @@ func TestToConfig(t *testing.T) {
 		t.Fatalf("config = %+v", cfg)
 	}
 }
+
+func TestToConfigLimitsAndUser(t *testing.T) {
+	cfg, host := toConfig(&executor.ContainerSpec{
+		Image: "busybox:latest", User: "1000:1000", Entrypoint: []string{"/bin/sh", "-c"},
+		Memory: 16 << 20, CPUs: 1.5,
+	})
+	if cfg.User != "1000:1000" || len(cfg.Entrypoint) != 2 {
+		t.Fatalf("config = %+v", cfg)
+	}
+	if host.Memory != 16<<20 || host.MemorySwap != 16<<20 || host.NanoCPUs != 1_500_000_000 {
+		t.Fatalf("resources = memory %d swap %d nanocpus %d", host.Memory, host.MemorySwap, host.NanoCPUs)
+	}
+	_, host = toConfig(&executor.ContainerSpec{Image: "busybox:latest"})
+	if host.Memory != 0 || host.MemorySwap != 0 || host.NanoCPUs != 0 {
+		t.Fatalf("unlimited step got limits: %+v", host.Resources)
+	}
+}

@@ -5,29 +5,24 @@
 // The client is configured like the docker CLI (DOCKER_HOST, DOCKER_API_VERSION,
 // DOCKER_CERT_PATH, DOCKER_TLS_VERIFY) and negotiates the API version down to
 // what the daemon speaks, so Debian's 20.10 engine (API 1.41) works as well
-// as current ones.
+// as current ones. Docker CLI contexts (DOCKER_CONTEXT, `docker context use`)
+// are not read: New refuses to guess and says how to set DOCKER_HOST
+// instead (see context.go).
 package docker
 
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"github.com/moby/moby/client"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/runjob/runjob/executor"
 )
 
-// Engine is an executor.Engine backed by a Docker daemon.
+// Engine is an executor.Engine backed by a Docker daemon. It holds no
+// state but the client: the executor deduplicates pulls per run.
 type Engine struct {
 	cli *client.Client
-
-	// pulls collapses concurrent pulls of one image into one; ready
-	// remembers images known to be present, so each is checked once a run.
-	pulls singleflight.Group
-	mu    sync.Mutex
-	ready map[string]bool
 }
 
 var _ executor.Engine = (*Engine)(nil)
@@ -35,11 +30,14 @@ var _ executor.Engine = (*Engine)(nil)
 // New returns an Engine configured from the environment like the docker CLI.
 // It does not contact the daemon; call Ping for that.
 func New(opts ...client.Opt) (*Engine, error) {
+	if err := checkContext(); err != nil {
+		return nil, err
+	}
 	cli, err := client.New(append([]client.Opt{client.FromEnv}, opts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("docker client: %w", err)
 	}
-	return &Engine{cli: cli, ready: map[string]bool{}}, nil
+	return &Engine{cli: cli}, nil
 }
 
 // Close releases the client's connections.
@@ -60,18 +58,6 @@ func (e *Engine) Ping(ctx context.Context) error {
 	}
 	return nil
 }
-
-// UnreachableError says the daemon did not answer at Host.
-type UnreachableError struct {
-	Host string
-	Err  error
-}
-
-func (e *UnreachableError) Error() string {
-	return fmt.Sprintf("cannot reach the Docker engine at %s: %v", e.Host, e.Err)
-}
-
-func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // ServerVersion returns the daemon's version and the newest API version it
 // speaks.

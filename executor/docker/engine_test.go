@@ -25,7 +25,7 @@ func create(t *testing.T, eng *docker.Engine, cmd ...string) string {
 	runID := executor.NewRunID()
 	dockertest.NoLeftovers(t, eng, runID)
 	ctx := context.Background()
-	if err := eng.EnsureImage(ctx, image); err != nil {
+	if err := eng.EnsureImage(ctx, executor.ImageRequest{Image: image}); err != nil {
 		t.Fatal(err)
 	}
 	id, err := eng.Create(ctx, &executor.ContainerSpec{

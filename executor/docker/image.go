@@ -5,54 +5,72 @@ import (
 	"fmt"
 
 	cerrdefs "github.com/containerd/errdefs"
+	"github.com/containerd/errdefs/pkg/errhttp"
 	"github.com/moby/moby/client"
+
+	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/pipeline"
 )
 
-// EnsureImage pulls image unless it is already present. Concurrent calls for
-// one image share a single inspect and pull.
-func (e *Engine) EnsureImage(ctx context.Context, image string) error {
-	e.mu.Lock()
-	ok := e.ready[image]
-	e.mu.Unlock()
-	if ok {
+// EnsureImage applies the pull policy: never (must be present), always
+// (pull), missing (pull unless present). The executor calls it once per
+// image and policy per run, so it keeps no cache of its own.
+func (e *Engine) EnsureImage(ctx context.Context, req executor.ImageRequest) error {
+	if req.Policy == pipeline.PullAlways {
+		return e.pull(ctx, req)
+	}
+	_, err := e.cli.ImageInspect(ctx, req.Image)
+	switch {
+	case err == nil:
 		return nil
+	case !cerrdefs.IsNotFound(err):
+		return e.classify(ctx, fmt.Errorf("inspect: %w", err))
+	case req.Policy == pipeline.PullNever:
+		return cerrdefs.ErrNotFound.WithMessage("not present on the engine, and pull = \"never\" forbids pulling it")
 	}
-	// DoChan lets a caller whose ctx ends stop waiting while the shared pull
-	// goes on for the others.
-	ch := e.pulls.DoChan(image, func() (any, error) {
-		return nil, e.ensure(context.WithoutCancel(ctx), image)
-	})
-	select {
-	case r := <-ch:
-		return r.Err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return e.pull(ctx, req)
 }
 
-func (e *Engine) ensure(ctx context.Context, image string) error {
-	_, err := e.cli.ImageInspect(ctx, image)
-	if err == nil {
-		e.markReady(image)
-		return nil
-	}
-	if !cerrdefs.IsNotFound(err) {
-		return fmt.Errorf("inspect: %w", err)
-	}
-	resp, err := e.cli.ImagePull(ctx, image, client.ImagePullOptions{})
+// pull pulls the image with the user's registry credentials, reporting
+// progress as it goes. Errors the registry reports in the middle of the
+// stream are classified by their HTTP status when the daemon sends one. An
+// error says which credentials were used: the 20.10 daemon reports a
+// refused login as an unclassified 500, so that is the user's best clue.
+func (e *Engine) pull(ctx context.Context, req executor.ImageRequest) error {
+	creds, err := registryAuth(req.Image)
 	if err != nil {
-		return fmt.Errorf("pull: %w", err)
+		return err
+	}
+	resp, err := e.cli.ImagePull(ctx, req.Image, client.ImagePullOptions{RegistryAuth: creds.header})
+	if err != nil {
+		return e.classify(ctx, fmt.Errorf("pull %s: %w", creds.source, err))
 	}
 	defer resp.Close()
-	if err := resp.Wait(ctx); err != nil {
-		return fmt.Errorf("pull: %w", err)
+	var t pullTracker
+	for m, err := range resp.JSONMessages(ctx) {
+		if err != nil {
+			return e.classify(ctx, fmt.Errorf("pull %s: %w", creds.source, err))
+		}
+		if m.Error != nil {
+			return fmt.Errorf("pull %s: %w", creds.source, pullError(m.Error.Code, m.Error.Message))
+		}
+		if t.update(m) && req.Progress != nil {
+			req.Progress(t.progress())
+		}
 	}
-	e.markReady(image)
+	if req.Progress != nil {
+		p := t.progress()
+		p.Done = true
+		req.Progress(p)
+	}
 	return nil
 }
 
-func (e *Engine) markReady(image string) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.ready[image] = true
+// pullError classifies an error from the pull stream. The 20.10 daemon
+// sends no code for some; then the message is all there is.
+func pullError(code int, msg string) error {
+	if code == 0 {
+		return fmt.Errorf("%s", msg)
+	}
+	return fmt.Errorf("%w: %s", errhttp.ToNative(code), msg)
 }

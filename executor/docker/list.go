@@ -3,7 +3,9 @@ package docker
 import (
 	"context"
 	"fmt"
+	"strings"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
 )
 
@@ -19,6 +21,80 @@ type Container struct {
 // an empty value matches any value of that label. Used to find what a run
 // left behind.
 func (e *Engine) Containers(ctx context.Context, labels map[string]string) ([]Container, error) {
+	res, err := e.cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: labelFilter(labels)})
+	if err != nil {
+		return nil, e.classify(ctx, fmt.Errorf("list containers: %w", err))
+	}
+	out := make([]Container, 0, len(res.Items))
+	for _, c := range res.Items {
+		name := ""
+		if len(c.Names) > 0 {
+			name = strings.TrimPrefix(c.Names[0], "/") // the API prefixes names with "/"
+		}
+		out = append(out, Container{ID: c.ID, Name: name, State: string(c.State), Labels: c.Labels})
+	}
+	return out, nil
+}
+
+// Resource is a container, network or volume found by label.
+type Resource struct {
+	// Kind is "container", "network" or "volume".
+	Kind   string
+	ID     string
+	Name   string
+	Labels map[string]string
+}
+
+// Resources lists the containers, networks and volumes that carry all the
+// given labels (as Containers does), containers first so that removing in
+// order frees networks and volumes before they are removed.
+func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]Resource, error) {
+	cs, err := e.Containers(ctx, labels)
+	if err != nil {
+		return nil, err
+	}
+	var out []Resource
+	for _, c := range cs {
+		out = append(out, Resource{Kind: "container", ID: c.ID, Name: c.Name, Labels: c.Labels})
+	}
+	nets, err := e.cli.NetworkList(ctx, client.NetworkListOptions{Filters: labelFilter(labels)})
+	if err != nil {
+		return nil, e.classify(ctx, fmt.Errorf("list networks: %w", err))
+	}
+	for _, n := range nets.Items {
+		out = append(out, Resource{Kind: "network", ID: n.ID, Name: n.Name, Labels: n.Labels})
+	}
+	vols, err := e.cli.VolumeList(ctx, client.VolumeListOptions{Filters: labelFilter(labels)})
+	if err != nil {
+		return nil, e.classify(ctx, fmt.Errorf("list volumes: %w", err))
+	}
+	for _, v := range vols.Items {
+		out = append(out, Resource{Kind: "volume", ID: v.Name, Name: v.Name, Labels: v.Labels})
+	}
+	return out, nil
+}
+
+// RemoveResource removes r (a container by force, with its anonymous
+// volumes). A resource that is already gone is success.
+func (e *Engine) RemoveResource(ctx context.Context, r Resource) error {
+	var err error
+	switch r.Kind {
+	case "container":
+		return e.Remove(ctx, r.ID)
+	case "network":
+		_, err = e.cli.NetworkRemove(ctx, r.ID, client.NetworkRemoveOptions{})
+	case "volume":
+		_, err = e.cli.VolumeRemove(ctx, r.ID, client.VolumeRemoveOptions{Force: true})
+	default:
+		return fmt.Errorf("unknown resource kind %q", r.Kind)
+	}
+	if err != nil && !cerrdefs.IsNotFound(err) {
+		return e.classify(ctx, fmt.Errorf("remove %s %s: %w", r.Kind, r.Name, err))
+	}
+	return nil
+}
+
+func labelFilter(labels map[string]string) client.Filters {
 	f := make(client.Filters)
 	for k, v := range labels {
 		if v == "" {
@@ -27,17 +103,5 @@ func (e *Engine) Containers(ctx context.Context, labels map[string]string) ([]Co
 			f.Add("label", k+"="+v)
 		}
 	}
-	res, err := e.cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
-	if err != nil {
-		return nil, fmt.Errorf("list containers: %w", err)
-	}
-	out := make([]Container, 0, len(res.Items))
-	for _, c := range res.Items {
-		name := ""
-		if len(c.Names) > 0 {
-			name = c.Names[0]
-		}
-		out = append(out, Container{ID: c.ID, Name: name, State: string(c.State), Labels: c.Labels})
-	}
-	return out, nil
+	return f
 }

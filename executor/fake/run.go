@@ -15,8 +15,15 @@ import (
 )
 
 // Run plays the step's script: output first, then the sleep or gate, then
-// the exit status. Cancellation ends it with ctx's error, as Docker's does.
+// the exit status. Cancellation ends it with ctx's error, as Docker's does;
+// Stop ends it with exit code 143 (137 when it had to kill).
 func (e *Engine) Run(ctx context.Context, id string, stdout, stderr io.Writer) (executor.ExitStatus, error) {
+	if err := e.hang(ctx); err != nil {
+		return executor.ExitStatus{}, err
+	}
+	if err := e.fault("Run"); err != nil {
+		return executor.ExitStatus{}, err
+	}
 	c, err := e.get(id)
 	if err != nil {
 		return executor.ExitStatus{}, err
@@ -45,18 +52,69 @@ func (e *Engine) Run(ctx context.Context, id string, stdout, stderr io.Writer) (
 	}
 	if c.script.Gate != nil || sleep != nil {
 		select {
+		case <-e.hung:
+			<-ctx.Done()
+			return executor.ExitStatus{}, ctx.Err()
 		case <-c.script.Gate:
 		case <-sleep:
+		case <-c.stop:
+			writeAll(stdout, c.script.StopOutput)
+			e.mu.Lock()
+			killed := c.killed
+			e.mu.Unlock()
+			if killed {
+				return executor.ExitStatus{Code: 137}, nil
+			}
+			return executor.ExitStatus{Code: 143}, nil
 		case <-ctx.Done():
 			return executor.ExitStatus{}, ctx.Err()
 		}
 	}
-	return executor.ExitStatus{Code: c.script.Exit, OOMKilled: c.script.OOMKilled}, nil
+	return executor.ExitStatus{Code: c.exit, OOMKilled: c.script.OOMKilled}, nil
+}
+
+// Stop ends the container's Run: at once, or for a container that ignores
+// SIGTERM, after grace or when ctx ends (a kill).
+func (e *Engine) Stop(ctx context.Context, id string, grace time.Duration) error {
+	if err := e.hang(ctx); err != nil {
+		return err
+	}
+	if err := e.fault("Stop"); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	c := e.lookup(id)
+	if c != nil {
+		e.calls = append(e.calls, "Stop "+c.step)
+	}
+	e.mu.Unlock()
+	if c == nil {
+		return nil
+	}
+	killed := false
+	if c.script.IgnoreStop {
+		select {
+		case <-time.After(grace):
+		case <-ctx.Done():
+		case <-c.stop:
+		}
+		killed = true
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c.once.Do(func() { c.killed = killed; close(c.stop) })
+	return nil
 }
 
 // CopyFrom returns a tar of the scripted files under p, rooted at p's base
 // name like the archive endpoint.
-func (e *Engine) CopyFrom(_ context.Context, id, p string) (io.ReadCloser, error) {
+func (e *Engine) CopyFrom(ctx context.Context, id, p string) (io.ReadCloser, error) {
+	if err := e.hang(ctx); err != nil {
+		return nil, err
+	}
+	if err := e.fault("CopyFrom"); err != nil {
+		return nil, err
+	}
 	c, err := e.get(id)
 	if err != nil {
 		return nil, err
@@ -105,6 +163,14 @@ func (e *Engine) Calls() []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return append([]string(nil), e.calls...)
+}
+
+// Pulls returns how many times EnsureImage was called for image, and the
+// largest number of EnsureImage calls in progress at once.
+func (e *Engine) Pulls(image string) (n, peak int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.pulls[image], e.peakPulls
 }
 
 // Span returns when the step's container started and stopped running.

@@ -1,0 +1,164 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/runjob/runjob/pipeline"
+)
+
+// drainTimeout bounds the wait for a stopped container's output to end. It
+// only matters when the engine misbehaves (or a start raced the stop).
+const drainTimeout = 5 * time.Second
+
+// attempt runs one attempt of a step in a fresh container and returns the
+// container's ID ("" when none was created) and how the attempt ended. The
+// container is left for the caller to export from and remove.
+func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n int) (string, Attempt) {
+	e := s.e
+	spec := e.containerSpec(i, step, n, s.labels)
+	at := Attempt{Number: n, Status: StatusPending, ExitCode: -1, Container: spec.Name}
+	if step.Timeout > 0 {
+		var stop context.CancelFunc
+		ctx, stop = context.WithTimeoutCause(ctx, step.Timeout, &TimeoutError{Timeout: step.Timeout})
+		defer stop()
+	}
+	if c := cause(ctx); c != nil {
+		at.Status, at.Err = StatusCancelled, c
+		return "", at
+	}
+
+	// Create on a detached context: cancelling mid-request could leave a
+	// container behind that runjob never learned the ID of.
+	cctx, cancel := s.detached(ctx, cleanupTimeout)
+	id, err := e.engine.Create(cctx, spec)
+	cancel()
+	if err != nil {
+		// The engine may have created it before failing; the name finds it.
+		s.removeContainer(ctx, step.Name, spec.Name, spec.Name)
+		return "", engineFailure(ctx, at, fmt.Errorf("create container %s for image %s: %w", spec.Name, step.Image, err))
+	}
+	if c := cause(ctx); c != nil {
+		at.Status, at.Err = interruptStatus(c), c // never started: nothing to stop
+		return id, at
+	}
+
+	stdout, stderr := e.output.Open(step.Name)
+	at.Started = time.Now()
+	e.emit(Event{Kind: EventStepStarted, Step: step.Name, Image: step.Image, Container: spec.Name, Attempt: n})
+	exit, err := s.runContainer(ctx, id, stdout, stderr)
+	at.Finished = time.Now()
+	// Close flushes the last partial lines before the step is reported done.
+	_ = stdout.Close()
+	_ = stderr.Close()
+
+	if c := cause(ctx); c != nil {
+		at.Status, at.Err = interruptStatus(c), c
+		if err == nil {
+			at.ExitCode = exit.Code // how it reacted to the stop, e.g. 143
+		}
+		if at.Status == StatusTimeout {
+			at.ExitCode = TimeoutExitCode
+		}
+		return id, at
+	}
+	if err != nil {
+		return id, engineFailure(ctx, at, fmt.Errorf("run container %s: %w", spec.Name, err))
+	}
+	at.ExitCode = exit.Code
+	switch {
+	case exit.OOMKilled && exit.Code != 0:
+		// (A child killed for memory while the main process went on to
+		// exit 0 is the step's business: it succeeded.)
+		at.Status, at.Err = StatusOOMKilled, oomError(step.Resources.Memory)
+	case exit.Code != 0:
+		at.Status, at.Err = StatusFailed, fmt.Errorf("exit code %d", exit.Code)
+	default:
+		at.Status = StatusOK
+	}
+	return id, at
+}
+
+// engineFailure records an engine error, unless the run was cancelled
+// meanwhile (then the error is only a symptom of that).
+func engineFailure(ctx context.Context, at Attempt, err error) Attempt {
+	at.Status, at.Err = StatusError, err
+	if c := cause(ctx); c != nil {
+		at.Status, at.Err = interruptStatus(c), c
+	}
+	return at
+}
+
+func oomError(limit int64) error {
+	if limit <= 0 {
+		return fmt.Errorf("killed: out of memory (no memory limit set: the host ran out)")
+	}
+	return fmt.Errorf("killed: out of memory (limit %s)", FormatBytes(limit))
+}
+
+// runContainer runs the container until it exits. When ctx ends (an
+// interruption, a timeout, fail-fast), it stops the container gracefully
+// while still collecting its output, so what a step prints as it shuts down
+// is not lost; then Run returns with the exit status of the stopped
+// container.
+func (s *schedule) runContainer(ctx context.Context, id string, stdout, stderr io.Writer) (ExitStatus, error) {
+	streamCtx, cancelStream := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelStream()
+	finished := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		select {
+		case <-finished:
+			return
+		case <-ctx.Done():
+		}
+		if s.lost() || !s.stop(ctx, id) {
+			cancelStream() // still running: its output will not end by itself
+			return
+		}
+		select {
+		case <-finished:
+		case <-time.After(drainTimeout):
+			cancelStream()
+		}
+	}()
+	exit, err := s.e.engine.Run(streamCtx, id, stdout, stderr)
+	close(finished)
+	<-stopped
+	return exit, err
+}
+
+// stop stops a container with the grace period, or at once after a second
+// interrupt (the force context), and reports whether it succeeded.
+func (s *schedule) stop(ctx context.Context, id string) bool {
+	e := s.e
+	sctx, cancel := s.detached(ctx, e.stopGrace+cleanupTimeout)
+	defer cancel()
+	if err := e.engine.Stop(sctx, id, e.stopGrace); err != nil {
+		e.log.Warn().Err(err).Str("container", id).Msg("could not stop container; removing it by force")
+		return false
+	}
+	return true
+}
+
+// FormatBytes renders n in binary units, as limits are usually written:
+// 16 MiB, 1.5 GiB, 512 B.
+func FormatBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	v := float64(n) / float64(div)
+	if v == float64(int64(v)) {
+		return fmt.Sprintf("%d %ciB", int64(v), "KMGTPE"[exp])
+	}
+	return fmt.Sprintf("%.1f %ciB", v, "KMGTPE"[exp])
+}

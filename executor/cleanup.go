@@ -1,0 +1,113 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+
+	"github.com/runjob/runjob/artifacts"
+	"github.com/runjob/runjob/pipeline"
+)
+
+// cleanupTimeout bounds removing one container. Cleanup runs on a context
+// detached from the run's, so an interrupted run still removes what it made.
+const cleanupTimeout = 30 * time.Second
+
+// removeTries is how often a failing Remove is tried before the container
+// is reported as left over.
+const removeTries = 3
+
+// removeContainer deletes the container (by ID, or by name when the ID is
+// not known) on a context that survives cancellation of the run, so Ctrl-C
+// still cleans up; a second Ctrl-C does not cut it short either. What
+// cannot be removed is recorded in the run's leftovers.
+func (s *schedule) removeContainer(ctx context.Context, step, id, name string) {
+	var err error
+	for try := 1; try <= removeTries; try++ {
+		timeout := cleanupTimeout
+		if s.lost() {
+			timeout = lostCleanupTimeout
+		}
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+		err = s.e.engine.Remove(rctx, id)
+		cancel()
+		if err == nil || engineGone(err) || s.lost() {
+			break
+		}
+		time.Sleep(time.Duration(try) * 50 * time.Millisecond)
+	}
+	if err != nil {
+		s.e.log.Warn().Err(err).Str("step", step).Str("container", name).Msg("could not remove container")
+		s.leftover(step, name, err)
+	}
+}
+
+// exportArtifacts exports the step's artifacts whose `when` matches how the
+// step ended. An artifact that cannot be exported fails a step that had
+// succeeded; after a failure it is only logged, since the step's own
+// failure is the news.
+func (s *schedule) exportArtifacts(ctx context.Context, r *StepResult, step *pipeline.Step, id string) {
+	for _, a := range step.Artifacts {
+		if !exportWhen(a.When, r.Status) {
+			continue
+		}
+		ar, err := s.e.export(ctx, id, step, a)
+		if err != nil {
+			if r.Status != StatusOK {
+				s.e.log.Warn().Err(err).Str("step", step.Name).Msg("artifact not exported")
+				continue
+			}
+			r.Status, r.Err = StatusError, err
+			switch {
+			case ctx.Err() != nil:
+				r.Status, r.Err = StatusCancelled, context.Cause(ctx)
+			case cerrdefs.IsNotFound(err):
+				r.Status = StatusFailed // the step did not produce what it promised
+			}
+			return
+		}
+		r.Artifacts = append(r.Artifacts, ar)
+		s.e.emit(Event{Kind: EventArtifactExported, Step: step.Name, Artifact: ar})
+	}
+}
+
+// exportWhen reports whether an artifact with condition w is exported
+// after a step that ended with st.
+func exportWhen(w pipeline.ArtifactWhen, st Status) bool {
+	switch w {
+	case pipeline.Always:
+		return st == StatusOK || retryable(st)
+	case pipeline.OnFailure:
+		return retryable(st)
+	default:
+		return st == StatusOK
+	}
+}
+
+// export copies artifact a out of the exited container into
+// <artifactsDir>/<step>/<artifact>/, replacing what an earlier run left there.
+func (e *Executor) export(ctx context.Context, id string, step *pipeline.Step, a pipeline.Artifact) (*ArtifactResult, error) {
+	dir := filepath.Join(e.artifactsDir, safeName(step.Name), safeName(a.Name))
+	rc, err := e.engine.CopyFrom(ctx, id, a.Path)
+	if err != nil {
+		return nil, fmt.Errorf("artifact %q: copy %s from container: %w", a.Name, a.Path, err)
+	}
+	defer rc.Close()
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, fmt.Errorf("artifact %q: %w", a.Name, err)
+	}
+	opts := artifacts.Options{}
+	if a.Path != "/" {
+		opts.StripRoot = path.Base(path.Clean(a.Path))
+	}
+	stats, err := artifacts.Extract(ctx, rc, dir, opts)
+	if err != nil {
+		return nil, fmt.Errorf("artifact %q: %w", a.Name, err)
+	}
+	return &ArtifactResult{Name: a.Name, Path: a.Path, Dir: dir, Files: stats.Files, Bytes: stats.Bytes}, nil
+}

@@ -1,0 +1,65 @@
+package docker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
+)
+
+// UnreachableError says the daemon did not answer at Host, or stopped
+// answering mid-run. cerrdefs.IsUnavailable holds for it, which is how the
+// executor knows to end the run.
+type UnreachableError struct {
+	Host string
+	Err  error
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("cannot reach the Docker engine at %s: %v", e.Host, e.Err)
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// Unavailable marks the error for cerrdefs.IsUnavailable.
+func (e *UnreachableError) Unavailable() {}
+
+// probeTimeout bounds the ping that tells a lost daemon from a failed call.
+const probeTimeout = 3 * time.Second
+
+// classify makes sure an error that means "the daemon is gone" says so.
+// The client classifies refused connections itself; a connection that
+// breaks mid-stream (the daemon died while a container ran) arrives as a
+// bare EOF or reset, so an unclassified error triggers a short ping: if
+// that fails too, the engine is gone.
+func (e *Engine) classify(ctx context.Context, err error) error {
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	if client.IsErrConnectionFailed(err) {
+		return &UnreachableError{Host: e.Host(), Err: err}
+	}
+	if classified(err) {
+		return err
+	}
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), probeTimeout)
+	defer cancel()
+	if _, perr := e.cli.Ping(pctx, client.PingOptions{}); perr != nil {
+		return &UnreachableError{Host: e.Host(), Err: err}
+	}
+	return err
+}
+
+func classified(err error) bool {
+	for _, is := range []func(error) bool{cerrdefs.IsNotFound, cerrdefs.IsConflict, cerrdefs.IsUnauthorized,
+		cerrdefs.IsPermissionDenied, cerrdefs.IsInvalidArgument, cerrdefs.IsAlreadyExists, cerrdefs.IsUnavailable,
+		cerrdefs.IsNotModified} {
+		if is(err) {
+			return true
+		}
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
