@@ -3,6 +3,7 @@ package hclconfig
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -28,10 +29,47 @@ func graphDiagnostics(err error) hcl.Diagnostics {
 	return diags
 }
 
+// suggestionBudget bounds how many "did you mean" searches one load does:
+// each is linear in the number of candidates, and a hostile file could
+// otherwise ask for one per step among a hundred thousand steps.
+const suggestionBudget = 200
+
 // didYouMean suggests the closest known name, or returns "".
-func didYouMean(name string, known []string) string {
+func (d *decoder) didYouMean(name string, known []string) string {
+	if d.suggestions >= suggestionBudget {
+		return ""
+	}
+	d.suggestions++
 	if best := pipeline.Closest(name, known); best != "" {
 		return fmt.Sprintf(" Did you mean %q?", best)
 	}
 	return ""
+}
+
+func convertMsg(err error) string { return err.Error() }
+
+// Mask replaces every sensitive value in s with "(sensitive)". values must
+// be ordered longest first, as Pipeline.Sensitive is.
+func Mask(s string, values []string) string {
+	if len(values) == 0 {
+		return s
+	}
+	pairs := make([]string, 0, 2*len(values))
+	for _, v := range values {
+		pairs = append(pairs, v, "(sensitive)")
+	}
+	return strings.NewReplacer(pairs...).Replace(s)
+}
+
+// maskDiagnostics removes sensitive values from diagnostics' text, and
+// drops the expression context HCL would print values from.
+func maskDiagnostics(diags hcl.Diagnostics, values []string) {
+	if len(values) == 0 {
+		return
+	}
+	for _, d := range diags {
+		d.Summary = Mask(d.Summary, values)
+		d.Detail = Mask(d.Detail, values)
+		d.Expression, d.EvalContext = nil, nil
+	}
 }
