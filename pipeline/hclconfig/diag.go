@@ -10,15 +10,28 @@ import (
 	"github.com/runjob/runjob/pipeline"
 )
 
+// checkedByLoader are graph checks the loader makes first, pointing at the
+// attribute rather than the block; after a loader error, the graph's
+// version would only repeat it.
+var checkedByLoader = map[string]bool{
+	"Invalid artifact path":      true,
+	"Invalid artifact condition": true,
+	"Invalid input path":         true,
+	"Invalid input":              true,
+}
+
 // graphDiagnostics turns the model's validation errors (duplicates, unknown
 // dependencies, cycles) into diagnostics pointing at the source.
-func graphDiagnostics(err error) hcl.Diagnostics {
+func graphDiagnostics(err error, loaderErrors bool) hcl.Diagnostics {
 	var errs pipeline.Errors
 	if !errors.As(err, &errs) {
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid pipeline", Detail: err.Error()}}
 	}
 	diags := make(hcl.Diagnostics, 0, len(errs))
 	for _, e := range errs {
+		if loaderErrors && checkedByLoader[e.Summary] {
+			continue
+		}
 		d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: e.Summary, Detail: e.Msg + "."}
 		if !e.Pos.IsZero() {
 			start := hcl.Pos{Line: e.Pos.Line, Column: e.Pos.Column, Byte: e.Pos.Byte}

@@ -113,7 +113,7 @@ func (l *Loader) LoadSource(filename string, src []byte) (*pipeline.Graph, hcl.D
 	// with its dependencies, so the user learns of all problems at once.
 	g, err := pipeline.NewGraph(p)
 	if err != nil {
-		diags = append(diags, graphDiagnostics(err)...)
+		diags = append(diags, graphDiagnostics(err, diags.HasErrors())...)
 	}
 	l.sensitive = p.Sensitive
 	maskDiagnostics(diags, p.Sensitive)
