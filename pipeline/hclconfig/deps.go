@@ -56,8 +56,8 @@ func (d *decoder) dependsOn(attr *hcl.Attribute) ([]pipeline.Dependency, hcl.Dia
 			deps = append(deps, pipeline.Dependency{Step: base, Pos: at})
 			continue
 		}
-		if hasKey(tr) && target.forEach && target.expanded && !slices.Contains(target.keys, key) {
-			diags = append(diags, noInstance(target, key, expr.Range()))
+		if diag := d.instanceCheck(target, tr); diag != nil {
+			diags = append(diags, diag)
 			continue
 		}
 		deps = append(deps, d.targets(target, key, hasKey(tr), at)...)

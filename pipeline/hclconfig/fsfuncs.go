@@ -39,7 +39,7 @@ func (d *decoder) fileFunc() function.Function {
 		Params: []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:   function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			src, err := d.readText(args[0].AsString())
+			src, err := d.readText(d.resolve(args[0].AsString()))
 			if err != nil {
 				return cty.NilVal, err
 			}
@@ -65,6 +65,7 @@ func (d *decoder) templateFileFunc(funcs map[string]function.Function) function.
 			if !vars.IsWhollyKnown() || vars.IsNull() {
 				return cty.UnknownVal(cty.String), nil
 			}
+			path = d.resolve(path)
 			src, err := d.readText(path)
 			if err != nil {
 				return cty.NilVal, err
@@ -96,14 +97,11 @@ func (d *decoder) templateFileFunc(funcs map[string]function.Function) function.
 	})
 }
 
-// readText reads a regular UTF-8 file relative to the pipeline directory.
+// readText reads a regular UTF-8 file (its path already resolved).
 // Devices and fifos are refused, as they could block or never end.
 func (d *decoder) readText(path string) (string, error) {
 	if path == "" {
 		return "", errors.New("the path is empty")
-	}
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(d.dir, path)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -120,6 +118,14 @@ func (d *decoder) readText(path string) (string, error) {
 		return "", fmt.Errorf("%s is not valid UTF-8 text", path)
 	}
 	return string(b), nil
+}
+
+// resolve makes a relative path relative to the pipeline's directory.
+func (d *decoder) resolve(path string) string {
+	if path == "" || filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(d.dir, path)
 }
 
 func unwrapPathErr(err error) error {
@@ -142,5 +148,5 @@ func diagError(diags hcl.Diagnostics) error {
 		}
 		msgs = append(msgs, d.Error())
 	}
-	return errors.New(strings.Join(msgs, "\n"))
+	return errors.New(strings.TrimSuffix(strings.Join(msgs, "\n"), "."))
 }

@@ -37,7 +37,7 @@ func (d *decoder) functions() map[string]function.Function {
 		"jsondecode":      stdlib.JSONDecodeFunc,
 		"jsonencode":      stdlib.JSONEncodeFunc,
 		"keys":            stdlib.KeysFunc,
-		"length":          stdlib.LengthFunc,
+		"length":          lengthFunc,
 		"log":             stdlib.LogFunc,
 		"lookup":          stdlib.LookupFunc,
 		"lower":           stdlib.LowerFunc,
@@ -93,6 +93,20 @@ func (d *decoder) functions() map[string]function.Function {
 func FunctionNames() []string {
 	return sortedKeys(newDecoder(New(), "x.hcl").funcs)
 }
+
+// lengthFunc is length() as Terraform has it: the number of elements of a
+// collection, or of characters of a string (go-cty's length takes only
+// collections; its strlen counts characters).
+var lengthFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true, AllowUnknown: true, AllowMarked: true}},
+	Type:   function.StaticReturnType(cty.Number),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if args[0].Type() == cty.String {
+			return stdlib.StrlenFunc.Call(args)
+		}
+		return stdlib.LengthFunc.Call(args)
+	},
+})
 
 func copyFuncs(fs map[string]function.Function) map[string]function.Function {
 	out := make(map[string]function.Function, len(fs))

@@ -2,6 +2,7 @@ package hclconfig
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -47,13 +48,20 @@ func (d *decoder) parseRaw(v *variable, g given) (cty.Value, hcl.Diagnostics) {
 	if v.ty == cty.String || v.ty == cty.DynamicPseudoType {
 		return cty.StringVal(g.raw), nil
 	}
+	if v.ty.IsPrimitiveType() {
+		out, err := convert.Convert(cty.StringVal(g.raw), v.ty)
+		if err != nil {
+			return invalid(fmt.Sprintf("want %s: %s", v.ty.FriendlyName(), convertMsg(err)))
+		}
+		return out, nil
+	}
 	expr, diags := hclsyntax.ParseExpression([]byte(g.raw), g.source, hcl.InitialPos)
 	if diags.HasErrors() {
-		return invalid(fmt.Sprintf("not a valid %s expression: %s", v.ty.FriendlyName(), diags[0].Summary))
+		return invalid(fmt.Sprintf("not a valid %s expression: %s", v.ty.FriendlyName(), strings.TrimSuffix(diags[0].Detail, ".")))
 	}
 	val, diags := expr.Value(nil)
 	if diags.HasErrors() {
-		return invalid(fmt.Sprintf("not a constant %s: %s", v.ty.FriendlyName(), diags[0].Detail))
+		return invalid(fmt.Sprintf("not a constant %s: %s", v.ty.FriendlyName(), strings.TrimSuffix(diags[0].Detail, ".")))
 	}
 	if v.defaults != nil {
 		val = v.defaults.Apply(val)

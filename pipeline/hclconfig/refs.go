@@ -80,7 +80,7 @@ func (d *decoder) checkName(tr hcl.Traversal) *hcl.Diagnostic {
 		summary, detail = "Undeclared local", fmt.Sprintf("No local value %q is defined in a locals block.", name)
 	case "step":
 		if sb, ok := d.bases[name]; ok {
-			return instanceCheck(sb, tr)
+			return d.instanceCheck(sb, tr)
 		}
 		known = sortedKeys(d.bases)
 		summary, detail = "Unknown step", fmt.Sprintf("No step %q is declared.", name)
@@ -104,8 +104,12 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// instanceCheck reports step.NAME["key"] when NAME has no such instance.
-func instanceCheck(sb *stepBlock, tr hcl.Traversal) *hcl.Diagnostic {
+// instanceCheck reports step.NAME["key"] when NAME has no such instance,
+// and step.NAME.artifact.X when NAME declares no artifact X.
+func (d *decoder) instanceCheck(sb *stepBlock, tr hcl.Traversal) *hcl.Diagnostic {
+	if diag := d.artifactCheck(sb, tr); diag != nil {
+		return diag
+	}
 	if !hasKey(tr) || (sb.forEach && !sb.expanded) {
 		return nil
 	}
@@ -122,4 +126,36 @@ func instanceCheck(sb *stepBlock, tr hcl.Traversal) *hcl.Diagnostic {
 		return noInstance(sb, key, tr.SourceRange())
 	}
 	return nil
+}
+
+// artifactCheck reports a reference to an artifact the step does not
+// declare, with the closest declared name.
+func (d *decoder) artifactCheck(sb *stepBlock, tr hcl.Traversal) *hcl.Diagnostic {
+	i := 2
+	if hasKey(tr) {
+		i = 3
+	}
+	if len(tr) <= i+1 {
+		return nil
+	}
+	if a, ok := tr[i].(hcl.TraverseAttr); !ok || a.Name != "artifact" {
+		return nil
+	}
+	name, ok := traverserName(tr[i+1])
+	if !ok {
+		return nil
+	}
+	var known []string
+	for _, b := range sb.content.Blocks.OfType("artifact") {
+		if b.Labels[0] == name {
+			return nil
+		}
+		known = append(known, b.Labels[0])
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Unknown artifact",
+		Detail:   fmt.Sprintf("Step %q declares no artifact %q.%s", sb.name, name, d.didYouMean(name, known)),
+		Subject:  tr.SourceRange().Ptr(),
+	}
 }
