@@ -95,14 +95,17 @@ func FunctionNames() []string {
 }
 
 // lengthFunc is length() as Terraform has it: the number of elements of a
-// collection, or of characters of a string (go-cty's length takes only
-// collections; its strlen counts characters).
+// collection or object, or of characters of a string (go-cty's length
+// takes only collections; its strlen counts characters).
 var lengthFunc = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true, AllowUnknown: true, AllowMarked: true}},
 	Type:   function.StaticReturnType(cty.Number),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		if args[0].Type() == cty.String {
+		switch v := args[0]; {
+		case v.Type() == cty.String:
 			return stdlib.StrlenFunc.Call(args)
+		case v.Type().IsObjectType():
+			return cty.NumberIntVal(int64(len(v.Type().AttributeTypes()))), nil
 		}
 		return stdlib.LengthFunc.Call(args)
 	},
