@@ -13,6 +13,8 @@ type Graph struct {
 	deps       [][]int // deps[i]: indices step i waits for, deduplicated
 	dependents [][]int // dependents[i]: indices waiting for step i
 	via        [][]Pos // via[i][k]: where the edge deps[i][k] was written
+
+	suggestions int // "did you mean" searches made while validating
 }
 
 // NewGraph validates p and builds its dependency graph. All problems are
@@ -72,7 +74,7 @@ func (g *Graph) addEdge(i int, d Dependency, errs *Errors) {
 	j, ok := g.index[d.Step]
 	switch {
 	case !ok:
-		errs.add(d.Pos, "Unknown dependency", s.Name, "step %q depends on unknown step %q%s", s.Name, d.Step, suggest(d.Step, g.p))
+		errs.add(d.Pos, "Unknown dependency", s.Name, "step %q depends on unknown step %q%s", s.Name, d.Step, g.suggest(d.Step))
 	case j == i:
 		errs.add(d.Pos, "Dependency cycle", s.Name, "step %q depends on itself", s.Name)
 	case !slices.Contains(g.deps[i], j):

@@ -22,7 +22,7 @@ func (g *Graph) checkInputs(s *Step, errs *Errors) []Dependency {
 		case in.FromStep != "":
 			j, ok := g.index[in.FromStep]
 			if !ok {
-				errs.add(in.Pos, "Unknown step", s.Name, "input %q takes artifact %q of unknown step %q%s", in.Name, in.FromArtifact, in.FromStep, suggest(in.FromStep, g.p))
+				errs.add(in.Pos, "Unknown step", s.Name, "input %q takes artifact %q of unknown step %q%s", in.Name, in.FromArtifact, in.FromStep, g.suggest(in.FromStep))
 				continue
 			}
 			if !hasArtifact(g.p.Steps[j], in.FromArtifact) {

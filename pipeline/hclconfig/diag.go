@@ -86,3 +86,28 @@ func maskDiagnostics(diags hcl.Diagnostics, values []string) {
 		d.Expression, d.EvalContext = nil, nil
 	}
 }
+
+// maxDiagnostics bounds what one load reports. Rendering a diagnostic
+// scans its file for the snippet, so a generated file with 100,000 errors
+// would otherwise take minutes to print; the first ones are what a user
+// fixes first anyway.
+const maxDiagnostics = 100
+
+// truncate keeps the first maxDiagnostics diagnostics and says how many
+// more there were.
+func truncate(diags hcl.Diagnostics) hcl.Diagnostics {
+	if len(diags) <= maxDiagnostics {
+		return diags
+	}
+	rest := diags[maxDiagnostics:]
+	out := append(hcl.Diagnostics(nil), diags[:maxDiagnostics]...)
+	sev := hcl.DiagWarning
+	if rest.HasErrors() {
+		sev = hcl.DiagError
+	}
+	return append(out, &hcl.Diagnostic{
+		Severity: sev,
+		Summary:  "Too many problems",
+		Detail:   fmt.Sprintf("%d more problems were found and are not shown; fix the ones above first.", len(rest)),
+	})
+}

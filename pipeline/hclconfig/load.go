@@ -69,15 +69,30 @@ func New(opts ...Option) *Loader {
 // show snippets (e.g. JSON or annotation output).
 func (l *Loader) Files() map[string]*hcl.File { return l.parser.Files() }
 
+// snippetBudget bounds the source bytes rendering may scan: HCL finds a
+// snippet by scanning its file from the start, so 100 diagnostics in a
+// 5 MB file would take a minute. Past the budget, diagnostics are written
+// without their snippet.
+const snippetBudget = 32 << 20
+
 // WriteDiagnostics renders diagnostics with their source snippets, each
 // headed by file:line:col so editors and terminals can jump to it.
 // Sensitive values of the last load are masked, also in snippets.
 func (l *Loader) WriteDiagnostics(w io.Writer, diags hcl.Diagnostics) {
 	var buf bytes.Buffer
-	tw := hcl.NewDiagnosticTextWriter(&buf, l.parser.Files(), 0, false)
+	files := l.parser.Files()
+	tw := hcl.NewDiagnosticTextWriter(&buf, files, 0, false)
+	scanned := 0
 	for _, d := range diags {
 		if d.Subject != nil {
 			fmt.Fprintf(&buf, "%s:%d:%d: ", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column)
+			if f := files[d.Subject.Filename]; f != nil {
+				if scanned += len(f.Bytes); scanned > snippetBudget {
+					plain := *d
+					plain.Subject, plain.Context = nil, nil
+					d = &plain
+				}
+			}
 		}
 		_ = tw.WriteDiagnostic(d)
 	}
@@ -116,6 +131,7 @@ func (l *Loader) LoadSource(filename string, src []byte) (*pipeline.Graph, hcl.D
 		diags = append(diags, graphDiagnostics(err, diags.HasErrors())...)
 	}
 	l.sensitive = p.Sensitive
+	diags = truncate(diags)
 	maskDiagnostics(diags, p.Sensitive)
 	if diags.HasErrors() {
 		return nil, diags
