@@ -23,7 +23,7 @@ step "s" {
 		opts []Option
 		want string
 	}{
-		"undeclared --var with suggestion": {[]Option{WithVars(map[string]string{"greting": "x"})}, `declares no variable "greting". Did you mean "greeting"?`},
+		"undeclared --var with suggestion":       {[]Option{WithVars(map[string]string{"greting": "x"})}, `declares no variable "greting". Did you mean "greeting"?`},
 		"untyped --var takes the default's type": {[]Option{WithVars(map[string]string{"count": "many"})}, `--var count="many": a number is required (the default is a number)`},
 		"missing var file":                       {[]Option{WithVarFiles("nope.hcl")}, "--var-file nope.hcl: open nope.hcl: no such file or directory"},
 		"var file syntax error":                  {[]Option{WithVarFiles("testdata/invalid/syntax_error.hcl")}, "testdata/invalid/syntax_error.hcl:"},
