@@ -44,3 +44,16 @@ func BenchmarkLoad1000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParse1000 is HCL's parser alone on the same file: the floor
+// under BenchmarkLoad1000.
+func BenchmarkParse1000(b *testing.B) {
+	src := generated(1000)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, diags := New().parse("bench.hcl", src); diags.HasErrors() {
+			b.Fatal(diags)
+		}
+	}
+}
