@@ -62,13 +62,9 @@ func (d *decoder) decodeArtifact(b *hcl.Block, ctx *hcl.EvalContext) (pipeline.A
 	a := pipeline.Artifact{Name: b.Labels[0], Pos: pos(b.DefRange)}
 	content, diags := b.Body.Content(artifactSchema)
 	if attr, ok := content.Attributes["path"]; ok {
-		p, checkable, dd := d.evalString(attr, ctx)
-		a.Path = p
+		var dd hcl.Diagnostics
+		a.Path, dd = d.evalContainerPath(attr, ctx, "Invalid artifact path", "/out")
 		diags = append(diags, dd...)
-		if checkable && (p == "" || p[0] != '/') {
-			diags = append(diags, attrError(attr, "Invalid artifact path",
-				fmt.Sprintf("The path %q must be absolute inside the container, e.g. \"/out\".", a.Path)))
-		}
 	}
 	if attr, ok := content.Attributes["when"]; ok {
 		w, checkable, dd := d.evalString(attr, ctx)
@@ -90,13 +86,9 @@ func (d *decoder) decodeInput(b *hcl.Block, ctx *hcl.EvalContext) (pipeline.Inpu
 	in := pipeline.Input{Name: b.Labels[0], Pos: pos(b.DefRange)}
 	content, diags := b.Body.Content(inputSchema)
 	if attr, ok := content.Attributes["to"]; ok {
-		to, checkable, dd := d.evalString(attr, ctx)
-		in.To = to
+		var dd hcl.Diagnostics
+		in.To, dd = d.evalContainerPath(attr, ctx, "Invalid input path", "/src")
 		diags = append(diags, dd...)
-		if checkable && (to == "" || to[0] != '/') {
-			diags = append(diags, attrError(attr, "Invalid input path",
-				fmt.Sprintf("to = %q must be an absolute path inside the container, e.g. \"/src\".", to)))
-		}
 	}
 	attr, ok := content.Attributes["from"]
 	if !ok {
@@ -130,6 +122,17 @@ func (d *decoder) decodeInput(b *hcl.Block, ctx *hcl.EvalContext) (pipeline.Inpu
 			"from must be a host path (a string) or an artifact of another step, e.g. step.build.artifact.bin."))
 	}
 	return in, diags
+}
+
+// evalContainerPath evaluates a path that must be absolute inside the
+// container.
+func (d *decoder) evalContainerPath(attr *hcl.Attribute, ctx *hcl.EvalContext, summary, example string) (string, hcl.Diagnostics) {
+	p, checkable, diags := d.evalString(attr, ctx)
+	if checkable && (p == "" || p[0] != '/') {
+		diags = append(diags, attrError(attr, summary,
+			fmt.Sprintf("%s = %q must be an absolute path inside the container, e.g. %q.", attr.Name, p, example)))
+	}
+	return p, diags
 }
 
 func isArtifactRef(v cty.Value) bool {
