@@ -14,13 +14,17 @@ import (
 // stepDeps returns a step's dependencies: its depends_on entries, then
 // every step it refers to anywhere else, in source order. A reference to a
 // for_each step without an instance key means all its instances.
-func (d *decoder) stepDeps(sb *stepBlock) ([]pipeline.Dependency, hcl.Diagnostics) {
+func (d *decoder) stepDeps(sb *stepBlock) ([]pipeline.Dependency, []keyedRef, hcl.Diagnostics) {
 	var deps []pipeline.Dependency
 	var diags hcl.Diagnostics
 	if attr, ok := sb.content.Attributes["depends_on"]; ok {
 		deps, diags = d.dependsOn(attr)
 	}
+	keyed := d.keyedRefs(sb)
 	for _, tr := range stepTraversals(sb) {
+		if slices.ContainsFunc(keyed, func(k keyedRef) bool { return k.rng == tr.SourceRange() }) {
+			continue // step.X[expr]: resolved per instance
+		}
 		base, key, ok := stepRef(tr)
 		target, known := d.bases[base]
 		if !ok || !known {
@@ -28,7 +32,7 @@ func (d *decoder) stepDeps(sb *stepBlock) ([]pipeline.Dependency, hcl.Diagnostic
 		}
 		deps = append(deps, d.targets(target, key, hasKey(tr), pos(tr.SourceRange()))...)
 	}
-	return dedupDeps(deps), diags
+	return dedupDeps(deps), keyed, diags
 }
 
 // dependsOn reads depends_on statically: a list of step.NAME or

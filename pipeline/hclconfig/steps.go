@@ -54,7 +54,7 @@ func (d *decoder) decodeSteps(blocks hcl.Blocks) ([]*pipeline.Step, hcl.Diagnost
 	sctx := stepCtx(base, objs)
 	var steps []*pipeline.Step
 	for _, sb := range sbs {
-		deps, dd := d.stepDeps(sb)
+		deps, keyed, dd := d.stepDeps(sb)
 		diags = append(diags, dd...)
 		n := 1
 		if sb.forEach {
@@ -65,9 +65,10 @@ func (d *decoder) decodeSteps(blocks hcl.Blocks) ([]*pipeline.Step, hcl.Diagnost
 			if sb.forEach {
 				each = sb.each[i]
 			}
-			s, dd := d.decodeInstance(sb, i, instanceCtx(sctx, each))
+			ictx := instanceCtx(sctx, each)
+			s, dd := d.decodeInstance(sb, i, ictx)
 			diags = append(diags, dd...)
-			s.DependsOn = deps
+			s.DependsOn = d.instanceDeps(deps, keyed, ictx)
 			steps = append(steps, s)
 		}
 	}
