@@ -25,7 +25,7 @@ func load(o loadOptions, stderr io.Writer) (*pipeline.Graph, error) {
 	loader := hclconfig.New(hclconfig.WithVars(o.Vars), hclconfig.WithVarFiles(o.VarFiles...))
 	g, diags := loader.Load(o.File)
 	loader.WriteDiagnostics(stderr, diags)
-	annotate(stderr, diags, g)
+	annotate(stderr, diags)
 	if diags.HasErrors() {
 		return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s: %s", o.File, countErrors(diags))}
 	}
@@ -35,7 +35,7 @@ func load(o loadOptions, stderr io.Writer) (*pipeline.Graph, error) {
 // annotate prints diagnostics as GitHub Actions workflow commands when
 // running there, so they show on the pull request's lines. The loader has
 // already masked sensitive values in them.
-func annotate(w io.Writer, diags hcl.Diagnostics, _ *pipeline.Graph) {
+func annotate(w io.Writer, diags hcl.Diagnostics) {
 	if os.Getenv("GITHUB_ACTIONS") != "true" {
 		return
 	}

@@ -29,8 +29,8 @@ func validatePipeline(_ context.Context, opts *validateOptions) error {
 // -json`, for editors and CI. The exit code is still 2 when invalid.
 func validateJSON(opts *validateOptions, lo loadOptions) error {
 	loader := hclconfig.New(hclconfig.WithVars(lo.Vars), hclconfig.WithVarFiles(lo.VarFiles...))
-	g, diags := loader.Load(lo.File)
-	annotate(opts.Stderr, diags, g)
+	_, diags := loader.Load(lo.File)
+	annotate(opts.Stderr, diags)
 	out := jsonResult{Valid: !diags.HasErrors(), Diagnostics: []jsonDiag{}}
 	for _, d := range diags {
 		jd := jsonDiag{Severity: "error", Summary: d.Summary, Detail: d.Detail}

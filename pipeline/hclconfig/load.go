@@ -65,10 +65,6 @@ func New(opts ...Option) *Loader {
 	return l
 }
 
-// Files returns the sources parsed so far by file name, for renderers that
-// show snippets (e.g. JSON or annotation output).
-func (l *Loader) Files() map[string]*hcl.File { return l.parser.Files() }
-
 // snippetBudget bounds the source bytes rendering may scan: HCL finds a
 // snippet by scanning its file from the start, so 100 diagnostics in a
 // 5 MB file would take a minute. Past the budget, diagnostics are written
