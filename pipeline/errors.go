@@ -77,7 +77,20 @@ func (g *Graph) cycles() [][]int {
 	return found
 }
 
+// suggestionBudget bounds the "did you mean" searches of one NewGraph:
+// each is linear in the number of steps, and a generated pipeline with
+// 100,000 unknown dependencies must not take minutes to reject.
+const suggestionBudget = 100
+
 // suggest returns a " (did you mean "x"?)" hint for a misspelled step name.
+func (g *Graph) suggest(name string) string {
+	if g.suggestions >= suggestionBudget {
+		return ""
+	}
+	g.suggestions++
+	return suggest(name, g.p)
+}
+
 func suggest(name string, p *Pipeline) string {
 	names := make([]string, len(p.Steps))
 	for i, s := range p.Steps {

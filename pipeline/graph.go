@@ -12,10 +12,17 @@ type Graph struct {
 	index      map[string]int
 	deps       [][]int // deps[i]: indices step i waits for, deduplicated
 	dependents [][]int // dependents[i]: indices waiting for step i
+	via        [][]Pos // via[i][k]: where the edge deps[i][k] was written
+
+	suggestions int // "did you mean" searches made while validating
 }
 
 // NewGraph validates p and builds its dependency graph. All problems are
 // reported at once as an Errors value, each with the position it concerns.
+//
+// A step waits for the steps in its DependsOn and for the steps whose
+// artifacts its Inputs take, so a model built in code needs no duplicate
+// edge for an input.
 func NewGraph(p *Pipeline) (*Graph, error) {
 	g := &Graph{p: p, index: make(map[string]int, len(p.Steps))}
 	var errs Errors
@@ -29,21 +36,16 @@ func NewGraph(p *Pipeline) (*Graph, error) {
 	}
 	g.deps = make([][]int, len(p.Steps))
 	g.dependents = make([][]int, len(p.Steps))
+	g.via = make([][]Pos, len(p.Steps))
 	for i, s := range p.Steps {
 		if g.index[s.Name] != i {
 			continue // a duplicate, already reported
 		}
 		for _, d := range s.DependsOn {
-			j, ok := g.index[d.Step]
-			switch {
-			case !ok:
-				errs.add(d.Pos, "Unknown dependency", s.Name, "step %q depends on unknown step %q%s", s.Name, d.Step, suggest(d.Step, p))
-			case j == i:
-				errs.add(d.Pos, "Dependency cycle", s.Name, "step %q depends on itself", s.Name)
-			case !slices.Contains(g.deps[i], j):
-				g.deps[i] = append(g.deps[i], j)
-				g.dependents[j] = append(g.dependents[j], i)
-			}
+			g.addEdge(i, d, &errs)
+		}
+		for _, in := range g.checkInputs(s, &errs) {
+			g.addEdge(i, in, &errs)
 		}
 	}
 	for _, cycle := range g.cycles() {
@@ -52,12 +54,34 @@ func NewGraph(p *Pipeline) (*Graph, error) {
 		for k, i := range cycle {
 			names[k] = p.Steps[i].Name
 		}
-		errs.add(s.Pos, "Dependency cycle", s.Name, "dependency cycle: %s", strings.Join(names, " -> "))
+		// Point at the edge that closes the loop where the user wrote it
+		// (a depends_on entry or a reference), falling back to the step.
+		at := s.Pos
+		if k := slices.Index(g.deps[cycle[0]], cycle[1]); k >= 0 && !g.via[cycle[0]][k].IsZero() {
+			at = g.via[cycle[0]][k]
+		}
+		errs.add(at, "Dependency cycle", s.Name, "dependency cycle: %s", strings.Join(names, " -> "))
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	return g, nil
+}
+
+// addEdge records that step i waits for d.Step.
+func (g *Graph) addEdge(i int, d Dependency, errs *Errors) {
+	s := g.p.Steps[i]
+	j, ok := g.index[d.Step]
+	switch {
+	case !ok:
+		errs.add(d.Pos, "Unknown dependency", s.Name, "step %q depends on unknown step %q%s", s.Name, d.Step, g.suggest(d.Step))
+	case j == i:
+		errs.add(d.Pos, "Dependency cycle", s.Name, "step %q depends on itself", s.Name)
+	case !slices.Contains(g.deps[i], j):
+		g.deps[i] = append(g.deps[i], j)
+		g.via[i] = append(g.via[i], d.Pos)
+		g.dependents[j] = append(g.dependents[j], i)
+	}
 }
 
 func checkArtifacts(s *Step, errs *Errors) {
@@ -69,6 +93,11 @@ func checkArtifacts(s *Step, errs *Errors) {
 		seen[a.Name] = true
 		if !strings.HasPrefix(a.Path, "/") {
 			errs.add(a.Pos, "Invalid artifact path", s.Name, "artifact %q: path %q must be absolute inside the container", a.Name, a.Path)
+		}
+		switch a.When {
+		case "", OnSuccess, OnFailure, Always:
+		default:
+			errs.add(a.Pos, "Invalid artifact condition", s.Name, "artifact %q: when = %q, want on_success, on_failure or always", a.Name, a.When)
 		}
 	}
 }

@@ -59,7 +59,7 @@ func TestGraphErrors(t *testing.T) {
 		{"unknown with suggestion", []string{"build", "test:biuld"}, []string{`t.hcl:2:20: step "test" depends on unknown step "biuld" (did you mean "build"?)`}},
 		{"unknown", []string{"test:zzzzzz"}, []string{`step "test" depends on unknown step "zzzzzz"`}},
 		{"self", []string{"a:a"}, []string{`step "a" depends on itself`}},
-		{"cycle", []string{"a:c", "b:a", "c:b"}, []string{"t.hcl:1:1: dependency cycle: a -> c -> b -> a"}},
+		{"cycle", []string{"a:c", "b:a", "c:b"}, []string{"t.hcl:1:20: dependency cycle: a -> c -> b -> a"}},
 		{"all at once", []string{"a:b", "b:a", "c:nope"}, []string{"dependency cycle: a -> b -> a", `unknown step "nope"`}},
 	}
 	for _, tc := range cases {

@@ -29,6 +29,10 @@ type Pipeline struct {
 	Timeout time.Duration
 	// Steps in declaration order. Output and results keep this order.
 	Steps []*Step
+	// Sensitive holds the values that must never be shown: those of
+	// variables declared sensitive, and strings computed from them. Anything
+	// that prints pipeline data or container output masks them.
+	Sensitive []string
 }
 
 // Step is one container to run.

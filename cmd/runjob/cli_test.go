@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -93,6 +94,59 @@ func TestResultExitCodes(t *testing.T) {
 		var stderr bytes.Buffer
 		if got := exitCode(resultError(tc.ctx, tc.res), &stderr); got != tc.want {
 			t.Errorf("case %d: exit %d, want %d", i, got, tc.want)
+		}
+	}
+}
+
+func TestRunFlagsForPlanning(t *testing.T) {
+	o, _, code, stderr := parse(t, "ci.hcl", "--only", "test", "--var-file", "a.hcl", "--dry-run", "--only", "lint", "--var-file=b.json")
+	if code != 0 || o == nil {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !slices.Equal(o.Only, []string{"test", "lint"}) || !slices.Equal(o.VarFiles, []string{"a.hcl", "b.json"}) || !o.DryRun {
+		t.Fatalf("options = %+v", o)
+	}
+}
+
+// parseAll runs the command line with stubs for every command and returns
+// what list, graph or fmt received.
+func parseAll(t *testing.T, args ...string) (*listOptions, *fmtOptions, *validateOptions, int, string) {
+	t.Helper()
+	var lo *listOptions
+	var fo *fmtOptions
+	var vo *validateOptions
+	var stdout, stderr bytes.Buffer
+	root := newRootCmd(&stdout, &stderr, commands{
+		validate: func(_ context.Context, o *validateOptions) error { vo = o; return nil },
+		list:     func(_ context.Context, o *listOptions) error { lo = o; return nil },
+		graph:    func(_ context.Context, o *listOptions) error { lo = o; return nil },
+		fmt:      func(_ context.Context, o *fmtOptions) error { fo = o; return nil },
+	})
+	root.SetArgs(args)
+	code := exitCode(root.ExecuteContext(context.Background()), &stderr)
+	return lo, fo, vo, code, stderr.String()
+}
+
+func TestNewCommandsTakeFlagsAfterTheFile(t *testing.T) {
+	lo, _, _, code, stderr := parseAll(t, "list", "p.hcl", "--var", "a=b", "--var-file", "v.hcl")
+	if code != 0 || lo.File != "p.hcl" || lo.Vars["a"] != "b" || !slices.Equal(lo.VarFiles, []string{"v.hcl"}) {
+		t.Fatalf("list: exit %d, %+v: %s", code, lo, stderr)
+	}
+	lo, _, _, code, stderr = parseAll(t, "graph", "p.hcl", "--format", "mermaid", "--var", "a=b")
+	if code != 0 || lo.Format != "mermaid" || lo.Vars["a"] != "b" {
+		t.Fatalf("graph: exit %d, %+v: %s", code, lo, stderr)
+	}
+	_, fo, _, code, stderr := parseAll(t, "fmt", "a.hcl", "b.hcl", "--check")
+	if code != 0 || !fo.Check || !slices.Equal(fo.Files, []string{"a.hcl", "b.hcl"}) {
+		t.Fatalf("fmt: exit %d, %+v: %s", code, fo, stderr)
+	}
+	_, _, vo, code, stderr := parseAll(t, "validate", "p.hcl", "--json", "--var-file", "v.json")
+	if code != 0 || !vo.JSON || !slices.Equal(vo.VarFiles, []string{"v.json"}) {
+		t.Fatalf("validate: exit %d, %+v: %s", code, vo, stderr)
+	}
+	for _, args := range [][]string{{"graph", "p.hcl", "--format", "svg"}, {"fmt"}, {"list"}, {"list", "p.hcl", "--var", "x"}} {
+		if _, _, _, code, _ := parseAll(t, args...); code != exitUsage {
+			t.Errorf("%q: exit %d, want %d", args, code, exitUsage)
 		}
 	}
 }

@@ -1,7 +1,8 @@
 // Command runjob runs a pipeline of container steps described in HCL.
 //
-//	runjob pipeline.hcl [--var k=v] [-j N]
-//	runjob validate pipeline.hcl
+//	runjob pipeline.hcl [--var k=v] [--var-file f] [--only STEP] [--dry-run] [-j N]
+//	runjob validate|list|graph pipeline.hcl
+//	runjob fmt [--check] pipeline.hcl...
 //	runjob prune [--all]
 package main
 
@@ -66,7 +67,7 @@ func forceFrom(ctx context.Context) context.Context {
 
 // run executes the command line and returns the process exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	root := newRootCmd(stdout, stderr, commands{run: runPipeline, validate: validatePipeline, prune: prune})
+	root := newRootCmd(stdout, stderr, defaultCommands)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	return exitCode(err, stderr)

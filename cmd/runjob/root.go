@@ -14,6 +14,9 @@ import (
 type runOptions struct {
 	File         string
 	Vars         map[string]string
+	VarFiles     []string
+	Only         []string
+	DryRun       bool
 	Concurrency  int
 	ArtifactsDir string
 	LogFormat    string
@@ -26,10 +29,12 @@ type runOptions struct {
 
 // validateOptions are the settings of `runjob validate`.
 type validateOptions struct {
-	File   string
-	Vars   map[string]string
-	Stdout io.Writer
-	Stderr io.Writer
+	File     string
+	Vars     map[string]string
+	VarFiles []string
+	JSON     bool
+	Stdout   io.Writer
+	Stderr   io.Writer
 
 	varFlags []string
 }
@@ -40,6 +45,19 @@ type commands struct {
 	run      func(context.Context, *runOptions) error
 	validate func(context.Context, *validateOptions) error
 	prune    func(context.Context, *pruneOptions) error
+	list     func(context.Context, *listOptions) error
+	graph    func(context.Context, *listOptions) error
+	fmt      func(context.Context, *fmtOptions) error
+}
+
+// defaultCommands are the real implementations.
+var defaultCommands = commands{
+	run:      runPipeline,
+	validate: validatePipeline,
+	list:     listPipeline,
+	graph:    graphPipeline,
+	fmt:      formatFiles,
+	prune:    prune,
 }
 
 func newRootCmd(stdout, stderr io.Writer, cmds commands) *cobra.Command {
@@ -63,7 +81,8 @@ func newRootCmd(stdout, stderr io.Writer, cmds commands) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	addRunFlags(root, runOpts)
-	root.AddCommand(newRunCmd(stdout, stderr, cmds.run), newValidateCmd(stdout, stderr, cmds.validate))
+	root.AddCommand(newRunCmd(stdout, stderr, cmds.run), newValidateCmd(stdout, stderr, cmds.validate),
+		newListCmd(stdout, stderr, cmds.list), newGraphCmd(stdout, stderr, cmds.graph), newFmtCmd(stdout, stderr, cmds.fmt))
 	root.AddCommand(newPruneCmd(stdout, stderr, cmds.prune))
 	return root
 }
@@ -99,7 +118,9 @@ func runCmd(cmd *cobra.Command, args []string, opts *runOptions, fn func(context
 
 func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 	f := cmd.Flags()
-	f.StringArrayVar(&opts.varFlags, "var", nil, "set a pipeline variable: --var name=value (repeatable)")
+	addVarFlags(cmd, &opts.varFlags, &opts.VarFiles)
+	f.StringArrayVar(&opts.Only, "only", nil, "run only this step and the steps it needs (repeatable; a for_each step's name selects all its instances)")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan (order, images, commands, dependencies) without running anything")
 	f.IntVarP(&opts.Concurrency, "concurrency", "j", 0, "run at most N steps at once (default: the pipeline's concurrency, else the number of CPUs)")
 	f.StringVar(&opts.ArtifactsDir, "artifacts", "", "export artifacts under DIR (default: .runjob/artifacts beside the pipeline file)")
 	f.StringVar(&opts.LogFormat, "log-format", "auto", "log format: auto (human-readable), plain, or json (one JSON object per line on stdout)")
@@ -122,8 +143,16 @@ func newValidateCmd(stdout, stderr io.Writer, fn func(context.Context, *validate
 			return fn(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringArrayVar(&opts.varFlags, "var", nil, "set a pipeline variable: --var name=value (repeatable)")
+	addVarFlags(cmd, &opts.varFlags, &opts.VarFiles)
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON, in the shape of terraform validate -json")
 	return cmd
+}
+
+// addVarFlags adds --var and --var-file, which every command that loads a
+// pipeline takes.
+func addVarFlags(cmd *cobra.Command, vars, files *[]string) {
+	cmd.Flags().StringArrayVar(vars, "var", nil, "set a pipeline variable: --var name=value (repeatable)")
+	cmd.Flags().StringArrayVar(files, "var-file", nil, "read variable values from an .hcl or .json file (repeatable; later files win)")
 }
 
 // parseVars turns repeated --var name=value flags into a map; the last

@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"time"
 
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/executor/docker"
-	"github.com/runjob/runjob/pipeline"
-	"github.com/runjob/runjob/pipeline/hclconfig"
 )
 
 // pingTimeout bounds the first contact with the engine, so a wrong
@@ -21,8 +18,8 @@ const pingTimeout = 15 * time.Second
 // runPipeline loads, checks and runs a pipeline: file -> model -> graph ->
 // executor -> events and output -> exit code.
 func runPipeline(ctx context.Context, opts *runOptions) error {
-	g, err := load(opts.File, opts.Vars, opts.Stderr)
-	if err != nil {
+	g, err := plan(opts)
+	if err != nil || opts.DryRun {
 		return err
 	}
 	p := g.Pipeline()
@@ -81,17 +78,6 @@ func connect(ctx context.Context) (*docker.Engine, error) {
 		return nil, err
 	}
 	return eng, nil
-}
-
-// load reads and validates a pipeline, printing its diagnostics.
-func load(file string, vars map[string]string, stderr io.Writer) (*pipeline.Graph, error) {
-	loader := hclconfig.New(hclconfig.WithVars(vars))
-	g, diags := loader.Load(file)
-	loader.WriteDiagnostics(stderr, diags)
-	if diags.HasErrors() {
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s: %s", file, countErrors(diags))}
-	}
-	return g, nil
 }
 
 // resultError turns a finished run into its exit code. Precedence: an

@@ -2,19 +2,18 @@ package hclconfig
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // eval evaluates attr and converts the result to ty. References are checked
 // first, so that a shell variable written as ${NAME} gets advice instead of
-// HCL's bare "Unknown variable".
-func eval(attr *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Type) (cty.Value, hcl.Diagnostics) {
-	if diags := checkRefs(attr.Expr, ctx); diags.HasErrors() {
+// HCL's bare "Unknown variable". The result carries no marks: strings
+// computed from sensitive values are recorded in d.sensitive instead.
+func (d *decoder) eval(attr *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Type) (cty.Value, hcl.Diagnostics) {
+	if diags := d.checkRefs(attr.Expr, ctx); diags.HasErrors() {
 		return cty.NullVal(ty), diags
 	}
 	v, diags := attr.Expr.Value(ctx)
@@ -24,20 +23,59 @@ func eval(attr *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Type) (cty.Value, hc
 	out, err := convert.Convert(v, ty)
 	if err != nil {
 		return cty.NullVal(ty), append(diags, attrError(attr, "Invalid value",
-			fmt.Sprintf("%s must be %s: %s.", attr.Name, ty.FriendlyName(), err)))
+			fmt.Sprintf("%s must be %s: %s.", attr.Name, ty.FriendlyName(), convertMsg(err))))
 	}
 	if !out.IsWhollyKnown() {
-		// Only a variable that has no value is unknown, and it was reported:
-		// callers skip their own checks of unknown values to add no noise.
+		// Only a variable or local that has no value is unknown, and it was
+		// reported: callers skip their own checks of unknown values to add
+		// no noise.
 		return cty.UnknownVal(ty), diags
 	}
-	return out, diags
+	return d.unmark(out), diags
+}
+
+// unmark strips sensitivity marks, remembering the strings they covered.
+func (d *decoder) unmark(v cty.Value) cty.Value {
+	if !v.ContainsMarked() {
+		return v
+	}
+	unmarked, paths := v.UnmarkDeepWithPaths()
+	for _, pm := range paths {
+		if _, ok := pm.Marks[sensitiveMark]; !ok {
+			continue
+		}
+		if sub, err := pm.Path.Apply(unmarked); err == nil {
+			d.addSensitive(sub)
+		}
+	}
+	return unmarked
+}
+
+// addSensitive records every string and number inside v as sensitive.
+func (d *decoder) addSensitive(v cty.Value) {
+	_ = cty.Walk(v, func(_ cty.Path, v cty.Value) (bool, error) {
+		v, _ = v.Unmark()
+		if !v.IsKnown() || v.IsNull() {
+			return false, nil
+		}
+		var s string
+		switch v.Type() {
+		case cty.String:
+			s = v.AsString()
+		case cty.Number:
+			s = v.AsBigFloat().Text('f', -1)
+		}
+		if s != "" {
+			d.sensitive[s] = true
+		}
+		return true, nil
+	})
 }
 
 // evalString evaluates a string attribute. checkable is false when the
 // value is in error or unknown, so callers should not validate it further.
-func evalString(attr *hcl.Attribute, ctx *hcl.EvalContext) (s string, checkable bool, diags hcl.Diagnostics) {
-	v, diags := eval(attr, ctx, cty.String)
+func (d *decoder) evalString(attr *hcl.Attribute, ctx *hcl.EvalContext) (s string, checkable bool, diags hcl.Diagnostics) {
+	v, diags := d.eval(attr, ctx, cty.String)
 	if diags.HasErrors() || !v.IsKnown() {
 		return "", false, diags
 	}
@@ -47,8 +85,8 @@ func evalString(attr *hcl.Attribute, ctx *hcl.EvalContext) (s string, checkable 
 	return v.AsString(), true, diags
 }
 
-func evalStringList(attr *hcl.Attribute, ctx *hcl.EvalContext) ([]string, hcl.Diagnostics) {
-	v, diags := eval(attr, ctx, cty.List(cty.String))
+func (d *decoder) evalStringList(attr *hcl.Attribute, ctx *hcl.EvalContext) ([]string, hcl.Diagnostics) {
+	v, diags := d.eval(attr, ctx, cty.List(cty.String))
 	if diags.HasErrors() || !v.IsKnown() || v.IsNull() {
 		return nil, diags
 	}
@@ -62,8 +100,8 @@ func evalStringList(attr *hcl.Attribute, ctx *hcl.EvalContext) ([]string, hcl.Di
 	return out, diags
 }
 
-func evalStringMap(attr *hcl.Attribute, ctx *hcl.EvalContext) (map[string]string, hcl.Diagnostics) {
-	v, diags := eval(attr, ctx, cty.Map(cty.String))
+func (d *decoder) evalStringMap(attr *hcl.Attribute, ctx *hcl.EvalContext) (map[string]string, hcl.Diagnostics) {
+	v, diags := d.eval(attr, ctx, cty.Map(cty.String))
 	if diags.HasErrors() || !v.IsKnown() || v.IsNull() {
 		return nil, diags
 	}
@@ -77,54 +115,29 @@ func evalStringMap(attr *hcl.Attribute, ctx *hcl.EvalContext) (map[string]string
 	return out, diags
 }
 
-// checkRefs reports references to names the context does not define. A
-// bare ${NAME} inside a string is almost always meant for the shell, so the
-// diagnostic says how to escape it.
-func checkRefs(expr hcl.Expression, ctx *hcl.EvalContext) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	for _, tr := range expr.Variables() {
-		root := tr.RootName()
-		if v, ok := ctx.Variables[root]; ok {
-			diags = append(diags, checkAttr(tr, v)...)
-			continue
-		}
-		detail := fmt.Sprintf("There is no %q in a pipeline; references start with var.", root)
-		if len(tr) == 1 {
-			detail = fmt.Sprintf("${%s} is HCL interpolation, and the pipeline defines no %q. "+
-				"If it is meant for the shell, escape it as $${%s} or write $%s; "+
-				"to use a pipeline variable, declare variable %q and write ${var.%s}.",
-				root, root, root, root, root, root)
-		}
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Unknown reference " + strings.TrimSpace(root),
-			Detail:   detail,
-			Subject:  tr.SourceRange().Ptr(),
-		})
+// evalBool evaluates a bool attribute; ok is false when it is in error,
+// unknown or null.
+func (d *decoder) evalBool(attr *hcl.Attribute, ctx *hcl.EvalContext) (b, ok bool, diags hcl.Diagnostics) {
+	v, diags := d.eval(attr, ctx, cty.Bool)
+	if diags.HasErrors() || !v.IsKnown() || v.IsNull() {
+		return false, false, diags
 	}
-	return diags
+	return v.True(), true, diags
 }
 
-// checkAttr reports var.NAME when no variable NAME is declared, with the
-// closest declared name.
-func checkAttr(tr hcl.Traversal, obj cty.Value) hcl.Diagnostics {
-	if len(tr) < 2 || !obj.Type().IsObjectType() {
-		return nil
+// evalInt evaluates a whole number in [lo, hi].
+func (d *decoder) evalInt(attr *hcl.Attribute, ctx *hcl.EvalContext, lo, hi int) (n int, ok bool, diags hcl.Diagnostics) {
+	v, diags := d.eval(attr, ctx, cty.Number)
+	if diags.HasErrors() || !v.IsKnown() || v.IsNull() {
+		return 0, false, diags
 	}
-	a, ok := tr[1].(hcl.TraverseAttr)
-	if !ok || obj.Type().HasAttribute(a.Name) {
-		return nil
+	bf := v.AsBigFloat()
+	i, acc := bf.Int64()
+	if !bf.IsInt() || acc != 0 || i < int64(lo) || i > int64(hi) {
+		return 0, false, append(diags, attrError(attr, "Invalid value",
+			fmt.Sprintf("%s must be a whole number from %d to %d.", attr.Name, lo, hi)))
 	}
-	var known []string
-	for name := range obj.Type().AttributeTypes() {
-		known = append(known, name)
-	}
-	return hcl.Diagnostics{{
-		Severity: hcl.DiagError,
-		Summary:  "Undeclared variable",
-		Detail:   fmt.Sprintf("No variable %q is declared; add a variable %q block.%s", a.Name, a.Name, didYouMean(a.Name, known)),
-		Subject:  tr.SourceRange().Ptr(),
-	}}
+	return int(i), true, diags
 }
 
 func attrError(attr *hcl.Attribute, summary, detail string) *hcl.Diagnostic {
@@ -137,4 +150,14 @@ func attrError(attr *hcl.Attribute, summary, detail string) *hcl.Diagnostic {
 	}
 }
 
-func hclsyntaxValidIdent(s string) bool { return hclsyntax.ValidIdentifier(s) }
+// ctyString converts a known value to a Go string.
+func ctyString(v cty.Value) (string, error) {
+	s, err := convert.Convert(v, cty.String)
+	if err != nil {
+		return "", err
+	}
+	if s.IsNull() {
+		return "", nil
+	}
+	return s.AsString(), nil
+}

@@ -7,33 +7,83 @@ import "github.com/hashicorp/hcl/v2"
 
 var fileSchema = &hcl.BodySchema{
 	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "pipeline"},
 		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "locals"},
 		{Type: "step", LabelNames: []string{"name"}},
+	},
+}
+
+var pipelineSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "name"},
+		{Name: "concurrency"},
+		{Name: "fail_fast"},
+		{Name: "timeout"},
 	},
 }
 
 var variableSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
+		{Name: "type"},
 		{Name: "default"},
 		{Name: "description"},
+		{Name: "sensitive"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "validation"},
+	},
+}
+
+var validationSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "condition", Required: true},
+		{Name: "error_message", Required: true},
 	},
 }
 
 var stepSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "image", Required: true},
+		{Name: "pull"},
 		{Name: "command"},
-		{Name: "env"},
+		{Name: "script"},
+		{Name: "shell"},
+		{Name: "entrypoint"},
 		{Name: "workdir"},
+		{Name: "env"},
+		{Name: "user"},
 		{Name: "depends_on"},
+		{Name: "timeout"},
+		{Name: "retries"},
+		{Name: "allow_failure"},
+		{Name: "when"},
+		{Name: "for_each"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "resources"},
 		{Type: "artifact", LabelNames: []string{"name"}},
+		{Type: "input", LabelNames: []string{"name"}},
+	},
+}
+
+var resourcesSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "memory"},
+		{Name: "cpus"},
 	},
 }
 
 var artifactSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "path", Required: true},
+		{Name: "when"},
+	},
+}
+
+var inputSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "from", Required: true},
+		{Name: "to", Required: true},
 	},
 }

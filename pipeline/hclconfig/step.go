@@ -8,98 +8,119 @@ import (
 	"github.com/runjob/runjob/pipeline"
 )
 
-// decodeStep evaluates one step block. It returns nil only when the block is
-// too broken to describe a step at all.
-func decodeStep(block *hcl.Block, ctx *hcl.EvalContext) (*pipeline.Step, hcl.Diagnostics) {
-	name := block.Labels[0]
-	content, diags := block.Body.Content(stepSchema)
-	step := &pipeline.Step{Name: name, Pos: pos(block.DefRange)}
-	if name == "" {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Empty step name",
-			Detail:   `A step needs a name: step "build" { ... }.`,
-			Subject:  block.LabelRanges[0].Ptr(),
-		})
+// defaultShell runs a step's script: -e stops at the first failing command.
+var defaultShell = []string{"/bin/sh", "-e", "-c"}
+
+// decodeInstance evaluates one instance of a step block. It always returns
+// a step, so the graph can be checked even when attributes had errors.
+func (d *decoder) decodeInstance(sb *stepBlock, i int, ctx *hcl.EvalContext) (*pipeline.Step, hcl.Diagnostics) {
+	step := &pipeline.Step{Name: sb.instanceName(i), Base: sb.name, Pos: pos(sb.block.DefRange)}
+	if sb.forEach {
+		step.Key = sb.keys[i]
 	}
-	attrs := content.Attributes
+	var diags hcl.Diagnostics
+	add := func(dd hcl.Diagnostics) { diags = append(diags, dd...) }
+	attrs := sb.content.Attributes
 	if a, ok := attrs["image"]; ok {
-		image, checkable, d := evalString(a, ctx)
+		image, checkable, dd := d.evalString(a, ctx)
 		step.Image = image
-		diags = append(diags, d...)
+		add(dd)
 		if checkable && image == "" {
-			diags = append(diags, attrError(a, "Empty image", "The image must name a container image, e.g. \"busybox:latest\"."))
+			add(hcl.Diagnostics{attrError(a, "Empty image", "The image must name a container image, e.g. \"busybox:latest\".")})
 		}
 	}
-	if a, ok := attrs["command"]; ok {
-		var d hcl.Diagnostics
-		step.Command, d = evalStringList(a, ctx)
-		diags = append(diags, d...)
+	if a, ok := attrs["pull"]; ok {
+		v, checkable, dd := d.evalString(a, ctx)
+		add(dd)
+		step.Pull = pipeline.PullPolicy(v)
+		if checkable && !oneOf(v, "always", "missing", "never") {
+			add(hcl.Diagnostics{attrError(a, "Invalid pull policy", fmt.Sprintf("pull = %q: want \"always\", \"missing\" or \"never\".", v))})
+		}
+	}
+	add(d.decodeCommand(step, attrs, ctx))
+	if a, ok := attrs["entrypoint"]; ok {
+		var dd hcl.Diagnostics
+		step.Entrypoint, dd = d.evalStringList(a, ctx)
+		add(dd)
 	}
 	if a, ok := attrs["env"]; ok {
-		var d hcl.Diagnostics
-		step.Env, d = evalStringMap(a, ctx)
-		diags = append(diags, d...)
+		var dd hcl.Diagnostics
+		step.Env, dd = d.evalStringMap(a, ctx)
+		add(dd)
 	}
 	if a, ok := attrs["workdir"]; ok {
-		var d hcl.Diagnostics
-		step.Workdir, _, d = evalString(a, ctx)
-		diags = append(diags, d...)
+		var dd hcl.Diagnostics
+		step.Workdir, _, dd = d.evalString(a, ctx)
+		add(dd)
 	}
-	if a, ok := attrs["depends_on"]; ok {
-		var d hcl.Diagnostics
-		step.DependsOn, d = decodeDependsOn(a)
-		diags = append(diags, d...)
+	if a, ok := attrs["user"]; ok {
+		var dd hcl.Diagnostics
+		step.User, _, dd = d.evalString(a, ctx)
+		add(dd)
 	}
-	for _, b := range content.Blocks.OfType("artifact") {
-		a, d := decodeArtifact(b, ctx)
-		diags = append(diags, d...)
-		step.Artifacts = append(step.Artifacts, a)
+	if a, ok := attrs["timeout"]; ok {
+		var dd hcl.Diagnostics
+		step.Timeout, dd = d.evalDuration(a, ctx)
+		add(dd)
 	}
+	if a, ok := attrs["retries"]; ok {
+		n, _, dd := d.evalInt(a, ctx, 0, 100)
+		step.Retries = n
+		add(dd)
+	}
+	if a, ok := attrs["allow_failure"]; ok {
+		b, _, dd := d.evalBool(a, ctx)
+		step.AllowFailure = b
+		add(dd)
+	}
+	if a, ok := attrs["when"]; ok {
+		b, known, dd := d.evalBool(a, ctx)
+		step.Skip = known && !b
+		add(dd)
+	}
+	add(d.decodeNested(step, sb.content.Blocks, ctx))
 	return step, diags
 }
 
-func decodeArtifact(block *hcl.Block, ctx *hcl.EvalContext) (pipeline.Artifact, hcl.Diagnostics) {
-	a := pipeline.Artifact{Name: block.Labels[0], Pos: pos(block.DefRange)}
-	content, diags := block.Body.Content(artifactSchema)
-	if attr, ok := content.Attributes["path"]; ok {
-		p, checkable, d := evalString(attr, ctx)
-		a.Path = p
-		diags = append(diags, d...)
-		if checkable && (p == "" || p[0] != '/') {
-			diags = append(diags, attrError(attr, "Invalid artifact path",
-				fmt.Sprintf("The path %q must be absolute inside the container, e.g. \"/out\".", a.Path)))
-		}
-	}
-	return a, diags
-}
-
-// decodeDependsOn reads depends_on statically: a list of step.NAME
-// references, never computed values, so the graph is known before anything
-// is evaluated or run.
-func decodeDependsOn(attr *hcl.Attribute) ([]pipeline.Dependency, hcl.Diagnostics) {
-	exprs, diags := hcl.ExprList(attr.Expr)
-	var deps []pipeline.Dependency
-	for _, expr := range exprs {
-		tr, d := hcl.AbsTraversalForExpr(expr)
-		name := ""
-		if !d.HasErrors() && len(tr) == 2 && tr.RootName() == "step" {
-			if a, ok := tr[1].(hcl.TraverseAttr); ok {
-				name = a.Name
+// decodeCommand sets the command from command, or from shell + script.
+func (d *decoder) decodeCommand(step *pipeline.Step, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Diagnostics {
+	cmd, script, shell := attrs["command"], attrs["script"], attrs["shell"]
+	var diags hcl.Diagnostics
+	switch {
+	case cmd != nil && script != nil:
+		return hcl.Diagnostics{attrError(script, "Conflicting command",
+			"A step has either command (exec form) or script (run by shell), not both.")}
+	case shell != nil && script == nil:
+		return hcl.Diagnostics{attrError(shell, "Shell without script",
+			"shell only says how to run script; this step has no script. Put the whole command line in command instead.")}
+	case cmd != nil:
+		step.Command, diags = d.evalStringList(cmd, ctx)
+	case script != nil:
+		text, checkable, dd := d.evalString(script, ctx)
+		diags = dd
+		sh := defaultShell
+		if shell != nil {
+			var dd hcl.Diagnostics
+			sh, dd = d.evalStringList(shell, ctx)
+			diags = append(diags, dd...)
+			if len(sh) == 0 && !dd.HasErrors() {
+				diags = append(diags, attrError(shell, "Empty shell", `shell needs a program, e.g. ["/bin/bash", "-eo", "pipefail", "-c"].`))
 			}
 		}
-		if name == "" {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid depends_on entry",
-				Detail:   "Each depends_on entry must be a step reference such as step.build.",
-				Subject:  expr.Range().Ptr(),
-			})
-			continue
+		if checkable {
+			step.Command = append(append([]string(nil), sh...), text)
 		}
-		deps = append(deps, pipeline.Dependency{Step: name, Pos: pos(expr.Range())})
 	}
-	return deps, diags
+	return diags
+}
+
+func oneOf(s string, options ...string) bool {
+	for _, o := range options {
+		if s == o {
+			return true
+		}
+	}
+	return false
 }
 
 func pos(r hcl.Range) pipeline.Pos {

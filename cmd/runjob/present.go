@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/runjob/runjob/pipeline"
+)
+
+// Helpers that render steps for list, graph and --dry-run.
+
+// quoteArgs shows an exec-form command as a shell would need it typed.
+func quoteArgs(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if a != "" && !strings.ContainsAny(a, " \t\n\"'\\$`*?[]{}()<>|&;#~") {
+			out[i] = a
+			continue
+		}
+		out[i] = strconv.Quote(a)
+	}
+	return strings.Join(out, " ")
+}
+
+func sortedEnv(env map[string]string) []string {
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// depNames are the names of the steps step i waits for.
+func depNames(g *pipeline.Graph, i int) []string {
+	var out []string
+	for _, d := range g.Deps(i) {
+		out = append(out, g.Step(d).Name)
+	}
+	return out
+}
+
+func pullNote(p pipeline.PullPolicy) string {
+	if p == "" || p == pipeline.PullMissing {
+		return ""
+	}
+	return " (pull " + string(p) + ")"
+}
+
+func whenNote(w pipeline.ArtifactWhen) string {
+	if w == "" || w == pipeline.OnSuccess {
+		return ""
+	}
+	return " (" + string(w) + ")"
+}
+
+// notes are a step's settings that change how it runs, in short.
+func notes(s *pipeline.Step) []string {
+	var out []string
+	if s.Skip {
+		out = append(out, "skipped (when = false)")
+	}
+	if s.Key != "" {
+		out = append(out, fmt.Sprintf("instance of %s", s.Base))
+	}
+	if s.AllowFailure {
+		out = append(out, "allow_failure")
+	}
+	if s.Timeout > 0 {
+		out = append(out, "timeout "+s.Timeout.String())
+	}
+	if s.Retries > 0 {
+		out = append(out, fmt.Sprintf("retries %d", s.Retries))
+	}
+	if s.Resources.Memory > 0 {
+		out = append(out, "memory "+sizeString(s.Resources.Memory))
+	}
+	if s.Resources.CPUs > 0 {
+		out = append(out, "cpus "+strconv.FormatFloat(s.Resources.CPUs, 'f', -1, 64))
+	}
+	return out
+}
+
+// sizeString shows bytes in the largest binary unit that divides them.
+func sizeString(n int64) string {
+	for _, u := range []struct {
+		suffix string
+		size   int64
+	}{{"g", 1 << 30}, {"m", 1 << 20}, {"k", 1 << 10}} {
+		if n%u.size == 0 {
+			return fmt.Sprintf("%d%s", n/u.size, u.suffix)
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -1,0 +1,3 @@
+%{ for name in names ~}
+hello ${name}
+%{ endfor ~}

@@ -1,0 +1,7 @@
+variable "2fast" {
+  default = 1
+}
+
+step "my step" {
+  image = "busybox:latest"
+}
