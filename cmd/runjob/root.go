@@ -20,6 +20,7 @@ type runOptions struct {
 	Concurrency  int
 	ArtifactsDir string
 	LogFormat    string
+	JUnit        string
 	Stdout       io.Writer
 	Stderr       io.Writer
 	Exec         execOptions
@@ -123,6 +124,7 @@ func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan (order, images, commands, dependencies) without running anything")
 	f.IntVarP(&opts.Concurrency, "concurrency", "j", 0, "run at most N steps at once (default: the pipeline's concurrency, else the number of CPUs)")
 	f.StringVar(&opts.ArtifactsDir, "artifacts", "", "export artifacts under DIR (default: .runjob/artifacts beside the pipeline file)")
+	f.StringVar(&opts.JUnit, "junit", "", "also write the results as JUnit XML to FILE (one testcase per step)")
 	f.StringVar(&opts.LogFormat, "log-format", "auto", "log format: auto (human-readable), plain, or json (one JSON object per line on stdout)")
 	addExecFlags(cmd, &opts.Exec)
 }

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"time"
 
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/executor/docker"
+	"github.com/runjob/runjob/mask"
+	"github.com/runjob/runjob/report"
 )
 
 // pingTimeout bounds the first contact with the engine, so a wrong
@@ -24,7 +27,10 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 	}
 	p := g.Pipeline()
 	runID := executor.NewRunID()
-	log := newLogger(opts.LogFormat, opts.Stdout, opts.Stderr).With().
+	// Sensitive values are masked on every path: output, log, summary, record.
+	masker := mask.New(p.Sensitive...)
+	stdout, stderr := io.Writer(maskWriter{opts.Stdout, masker}), io.Writer(maskWriter{opts.Stderr, masker})
+	log := newLogger(opts.LogFormat, stdout, stderr).With().
 		Str(fieldRunID, runID).Str(fieldPipeline, p.Name).Logger()
 
 	eng, err := connect(ctx)
@@ -39,18 +45,25 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 		artifactsDir = filepath.Join(p.Dir, ".runjob", "artifacts")
 	}
 	human := opts.LogFormat != "json"
+	rec := startRecord(g, runID, stderr)
+	var output executor.Output = newOutput(opts.LogFormat, g, log, opts.Stdout, opts.Stderr)
+	var observer executor.Observer = &logObserver{log: log, human: human}
+	if rec != nil {
+		output, observer = report.MultiOutput(output, rec), report.MultiObserver(observer, rec)
+	}
 	ex := executor.New(eng, append(opts.Exec.executorOptions(),
 		executor.WithRunID(runID),
 		executor.WithConcurrency(opts.Concurrency),
 		executor.WithArtifactsDir(artifactsDir),
-		executor.WithObserver(&logObserver{log: log, human: human}),
-		executor.WithOutput(newOutput(opts.LogFormat, g, log, opts.Stdout, opts.Stderr)),
+		executor.WithObserver(observer),
+		executor.WithOutput(maskOutput(output, masker)),
 		executor.WithLogger(log),
 		executor.WithForceStop(forceFrom(ctx)),
 	)...)
 	res, runErr := ex.Run(ctx, g)
-	writeSummary(opts.Stderr, res)
-	writeAftermath(opts.Stderr, res)
+	writeSummary(stderr, res)
+	writeAftermath(stderr, res)
+	finishRecord(rec, res, opts.JUnit, stderr)
 	if runErr != nil && ctx.Err() == nil {
 		return &exitError{code: exitEngine, err: runErr}
 	}
