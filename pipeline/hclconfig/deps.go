@@ -135,27 +135,39 @@ func noInstance(sb *stepBlock, key string, rng hcl.Range) *hcl.Diagnostic {
 // nested blocks (but not depends_on or for_each), in source order.
 func stepTraversals(sb *stepBlock) []hcl.Traversal {
 	var out []hcl.Traversal
-	add := func(attrs hcl.Attributes) {
-		for name, a := range attrs {
-			if name == "depends_on" || name == "for_each" {
-				continue
+	for _, e := range sb.refExprs() {
+		for _, tr := range e.Variables() {
+			if tr.RootName() == "step" {
+				out = append(out, tr)
 			}
-			for _, tr := range a.Expr.Variables() {
-				if tr.RootName() == "step" {
-					out = append(out, tr)
-				}
-			}
-		}
-	}
-	add(sb.content.Attributes)
-	for _, b := range sb.content.Blocks {
-		if schema := nestedSchemas[b.Type]; schema != nil {
-			c, _, _ := b.Body.PartialContent(schema)
-			add(c.Attributes)
 		}
 	}
 	sortByRange(out, func(tr hcl.Traversal) hcl.Range { return tr.SourceRange() })
 	return out
+}
+
+// refExprs are the expressions of a step that may refer to other steps:
+// its attributes but depends_on and for_each, and its nested blocks'.
+// They are collected once per step block.
+func (sb *stepBlock) refExprs() []hcl.Expression {
+	if sb.exprs != nil {
+		return sb.exprs
+	}
+	sb.exprs = []hcl.Expression{}
+	for name, a := range sb.content.Attributes {
+		if name != "depends_on" && name != "for_each" {
+			sb.exprs = append(sb.exprs, a.Expr)
+		}
+	}
+	for _, b := range sb.content.Blocks {
+		if schema := nestedSchemas[b.Type]; schema != nil {
+			c, _, _ := b.Body.PartialContent(schema)
+			for _, a := range c.Attributes {
+				sb.exprs = append(sb.exprs, a.Expr)
+			}
+		}
+	}
+	return sb.exprs
 }
 
 var nestedSchemas = map[string]*hcl.BodySchema{

@@ -38,19 +38,9 @@ func (d *decoder) keyedRefs(sb *stepBlock) []keyedRef {
 		}
 		return nil
 	}
-	for name, a := range sb.content.Attributes {
-		if e, ok := a.Expr.(hclsyntax.Expression); ok && name != "depends_on" && name != "for_each" {
+	for _, e := range sb.refExprs() {
+		if e, ok := e.(hclsyntax.Expression); ok {
 			hclsyntax.VisitAll(e, visit)
-		}
-	}
-	for _, b := range sb.content.Blocks {
-		if schema := nestedSchemas[b.Type]; schema != nil {
-			c, _, _ := b.Body.PartialContent(schema)
-			for _, a := range c.Attributes {
-				if e, ok := a.Expr.(hclsyntax.Expression); ok {
-					hclsyntax.VisitAll(e, visit)
-				}
-			}
 		}
 	}
 	return out

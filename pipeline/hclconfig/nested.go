@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -67,14 +69,9 @@ func (d *decoder) decodeArtifact(b *hcl.Block, ctx *hcl.EvalContext) (pipeline.A
 		diags = append(diags, dd...)
 	}
 	if attr, ok := content.Attributes["when"]; ok {
-		w, checkable, dd := d.evalString(attr, ctx)
+		w, dd := d.evalEnum(attr, ctx, "Invalid artifact condition", "on_success", "on_failure", "always")
 		a.When = pipeline.ArtifactWhen(w)
 		diags = append(diags, dd...)
-		if checkable && !oneOf(w, "on_success", "on_failure", "always") {
-			diags = append(diags, attrError(attr, "Invalid artifact condition",
-				fmt.Sprintf("when = %q: want \"on_success\", \"on_failure\" or \"always\".", w)))
-			a.When = ""
-		}
 	}
 	return a, diags
 }
@@ -133,6 +130,21 @@ func (d *decoder) evalContainerPath(attr *hcl.Attribute, ctx *hcl.EvalContext, s
 			fmt.Sprintf("%s = %q must be an absolute path inside the container, e.g. %q.", attr.Name, p, example)))
 	}
 	return p, diags
+}
+
+// evalEnum evaluates a string that must be one of options; it returns ""
+// when it is not.
+func (d *decoder) evalEnum(attr *hcl.Attribute, ctx *hcl.EvalContext, summary string, options ...string) (string, hcl.Diagnostics) {
+	v, checkable, diags := d.evalString(attr, ctx)
+	if !checkable || oneOf(v, options...) {
+		return v, diags
+	}
+	quoted := make([]string, len(options))
+	for i, o := range options {
+		quoted[i] = strconv.Quote(o)
+	}
+	want := strings.Join(quoted[:len(quoted)-1], ", ") + " or " + quoted[len(quoted)-1]
+	return "", append(diags, attrError(attr, summary, fmt.Sprintf("%s = %q: want %s.", attr.Name, v, want)))
 }
 
 func isArtifactRef(v cty.Value) bool {

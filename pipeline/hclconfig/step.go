@@ -1,8 +1,6 @@
 package hclconfig
 
 import (
-	"fmt"
-
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/runjob/runjob/pipeline"
@@ -30,12 +28,9 @@ func (d *decoder) decodeInstance(sb *stepBlock, i int, ctx *hcl.EvalContext) (*p
 		}
 	}
 	if a, ok := attrs["pull"]; ok {
-		v, checkable, dd := d.evalString(a, ctx)
-		add(dd)
+		v, dd := d.evalEnum(a, ctx, "Invalid pull policy", "always", "missing", "never")
 		step.Pull = pipeline.PullPolicy(v)
-		if checkable && !oneOf(v, "always", "missing", "never") {
-			add(hcl.Diagnostics{attrError(a, "Invalid pull policy", fmt.Sprintf("pull = %q: want \"always\", \"missing\" or \"never\".", v))})
-		}
+		add(dd)
 	}
 	add(d.decodeCommand(step, attrs, ctx))
 	if a, ok := attrs["entrypoint"]; ok {

@@ -24,6 +24,7 @@ type stepBlock struct {
 	// expanded is false when for_each could not be evaluated: its
 	// instances are unknown, and references to them are not checked.
 	expanded bool
+	exprs    []hcl.Expression // see refExprs
 }
 
 // instanceName is a step's name in output and the model: base or base[key].
