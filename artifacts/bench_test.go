@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -73,4 +74,47 @@ func BenchmarkExtract(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(entries)/b.Elapsed().Seconds(), "entries/s")
+}
+
+// BenchmarkExtractManifest is BenchmarkExtract with Options.Manifest, so the
+// two show the cost of hashing content as it streams.
+func BenchmarkExtractManifest(b *testing.B) {
+	archive, content := benchArchive(b)
+	base := b.TempDir()
+	b.SetBytes(content)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		dest := filepath.Join(base, "dest")
+		st, err := Extract(context.Background(), bytes.NewReader(archive), dest, Options{StripRoot: "out", Manifest: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(st.Manifest) == 0 {
+			b.Fatal("no manifest")
+		}
+		b.StopTimer()
+		if err := os.RemoveAll(dest); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
+
+// BenchmarkPack packs the benchmark tree (extracted once) to io.Discard,
+// reporting MB/s of file content.
+func BenchmarkPack(b *testing.B) {
+	archive, content := benchArchive(b)
+	src := filepath.Join(b.TempDir(), "src")
+	if _, err := Extract(context.Background(), bytes.NewReader(archive), src, Options{StripRoot: "out"}); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(content)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Pack(context.Background(), src, io.Discard, PackOptions{Name: "src"}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
