@@ -44,6 +44,9 @@ const ManifestVersion = 1
 //
 // Modification times are deliberately left out: a manifest identifies
 // content, and the same content built twice should yield the same manifest.
+// Paths are JSON strings, so a name that is not valid UTF-8 is written with
+// U+FFFD in place of its bad bytes and no longer matches once read back;
+// a manifest held in memory is exact.
 type Manifest []ManifestEntry
 
 // EntryType is the kind of a [ManifestEntry].

@@ -48,7 +48,8 @@ type PackOptions struct {
 // cp without -a does), with permission bits kept (setuid, setgid and sticky
 // dropped, as [Extract] does) and modification times truncated to the
 // second (as the Engine's own archives are). Memory stays bounded: file
-// content streams through one fixed buffer.
+// content streams through one fixed buffer, and only the listings of the
+// directories on the current path are held.
 //
 // Nothing outside src is ever read. src itself may be a symlink (the caller
 // named it), but below it symlinks are stored as links, never followed, and
@@ -59,7 +60,11 @@ type PackOptions struct {
 // stored as separate files. Sockets, devices and fifos are left out and
 // counted in [Stats.Skipped].
 //
-// ctx is checked between entries and while copying content.
+// ctx is checked between entries and while copying content. On error the
+// archive is left unterminated, so pass the error on to the consumer (with
+// io.Pipe's CloseWithError, say) rather than closing w cleanly: the engine
+// then rejects the upload instead of unpacking a partial tree that looks
+// complete.
 func Pack(ctx context.Context, src string, w io.Writer, opts PackOptions) (Stats, error) {
 	name, err := opts.validate()
 	if err != nil {
