@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -69,7 +70,7 @@ func TestExtractConflicts(t *testing.T) {
 // TestExtractInvalidOptions checks caller mistakes are reported before
 // anything is created.
 func TestExtractInvalidOptions(t *testing.T) {
-	for _, opts := range []Options{{StripRoot: "a/b"}, {StripRoot: ".."}, {StripRoot: "."}, {MaxBytes: -1}} {
+	for _, opts := range []Options{{StripRoot: "a/b"}, {StripRoot: ".."}, {StripRoot: "."}, {MaxBytes: -1}, {MaxEntries: -1}} {
 		s := newSandbox(t)
 		_, err := Extract(context.Background(), bytes.NewReader(nil), s.dest, opts)
 		if err == nil || errors.Is(err, ErrUnsafeEntry) {
@@ -121,7 +122,7 @@ func TestExtractCancel(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		st, err := Extract(ctx, bytes.NewReader(archive), s.dest, Options{})
-		if !errors.Is(err, context.Canceled) || st != (Stats{}) {
+		if !errors.Is(err, context.Canceled) || !reflect.DeepEqual(st, Stats{}) {
 			t.Fatalf("err = %v, stats = %+v; want context.Canceled, nothing written", err, st)
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -52,7 +53,15 @@ func benchArchive(b *testing.B) (archive []byte, content int64) {
 // BenchmarkExtract reports extraction throughput in MB/s of file content,
 // plus entries/s, since small files cost a file creation each and that,
 // not copying, dominates on slow filesystems.
-func BenchmarkExtract(b *testing.B) {
+func BenchmarkExtract(b *testing.B) { benchExtract(b, Options{StripRoot: "out"}) }
+
+// BenchmarkExtractManifest is BenchmarkExtract with Options.Manifest, so the
+// two show the cost of hashing content as it streams.
+func BenchmarkExtractManifest(b *testing.B) {
+	benchExtract(b, Options{StripRoot: "out", Manifest: true})
+}
+
+func benchExtract(b *testing.B, opts Options) {
 	archive, content := benchArchive(b)
 	var entries int
 	base := b.TempDir()
@@ -61,9 +70,12 @@ func BenchmarkExtract(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		dest := filepath.Join(base, "dest")
-		st, err := Extract(context.Background(), bytes.NewReader(archive), dest, Options{StripRoot: "out"})
+		st, err := Extract(context.Background(), bytes.NewReader(archive), dest, opts)
 		if err != nil {
 			b.Fatal(err)
+		}
+		if opts.Manifest && len(st.Manifest) == 0 {
+			b.Fatal("no manifest")
 		}
 		entries += st.Files + st.Dirs + st.Symlinks
 		b.StopTimer()
@@ -73,4 +85,22 @@ func BenchmarkExtract(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(entries)/b.Elapsed().Seconds(), "entries/s")
+}
+
+// BenchmarkPack packs the benchmark tree (extracted once) to io.Discard,
+// reporting MB/s of file content.
+func BenchmarkPack(b *testing.B) {
+	archive, content := benchArchive(b)
+	src := filepath.Join(b.TempDir(), "src")
+	if _, err := Extract(context.Background(), bytes.NewReader(archive), src, Options{StripRoot: "out"}); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(content)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Pack(context.Background(), src, io.Discard, PackOptions{Name: "src"}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -40,7 +40,8 @@ func TestGenerateCorpus(t *testing.T) {
 
 // TestMaliciousCorpusFiles replays every archive under testdata/malicious,
 // including ones added by hand, with maliciousOpts. Files named "too-large*"
-// must hit the size cap; all others must be refused as unsafe.
+// must hit the size cap, "too-many*" the entry cap; all others must be
+// refused as unsafe.
 func TestMaliciousCorpusFiles(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join(corpusDir, "*.tar"))
 	if err != nil {
@@ -57,8 +58,11 @@ func TestMaliciousCorpusFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := ErrUnsafeEntry
-			if strings.HasPrefix(name, "too-large") {
+			switch {
+			case strings.HasPrefix(name, "too-large"):
 				want = ErrTooLarge
+			case strings.HasPrefix(name, "too-many"):
+				want = ErrTooManyEntries
 			}
 			assertRefused(t, archive, maliciousOpts, want, "")
 		})

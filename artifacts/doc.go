@@ -1,5 +1,15 @@
-// Package artifacts extracts tar streams produced by a container engine into a
-// host directory, treating the archive as untrusted input.
+// Package artifacts moves files between host directories and the tar
+// streams of a container engine, in both directions, at stream speed and in
+// bounded memory:
+//
+//   - [Extract] writes a stream from the engine (an artifact, or a whole
+//     container export) into a host directory, treating it as untrusted
+//     input, and can return a [Manifest] of what it wrote;
+//   - [Pack] writes a host file or directory (a step's input, or an
+//     upstream step's artifact) as a stream for the engine to unpack;
+//   - [ManifestOf], [Verify], [WriteManifest] and [ReadManifest] describe a
+//     tree by path, type, size, mode and sha256, and check a tree against
+//     such a description.
 //
 // The archive comes from a container the pipeline does not control, so the
 // extractor is safe by construction rather than by careful path joining:
@@ -16,7 +26,7 @@
 //     parent path crosses a symlink is refused, and a file or link replacing
 //     an existing name first removes what was there;
 //   - content is streamed through a fixed buffer and capped by
-//     [Options.MaxBytes].
+//     [Options.MaxBytes], and the number of entries by [Options.MaxEntries].
 //
 // Symlink targets are checked lexically against the link's own directory,
 // which is sound because targets may only use ".." as leading components
@@ -25,6 +35,9 @@
 // written through either, but where they point is the caller's business: a
 // new link may legitimately name one.
 //
-// Extraction targets Unix hosts; ownership is never changed, and
-// setuid/setgid/sticky bits are dropped.
+// Pack applies the same symlink rule to the host tree it reads, and reads
+// through an [os.Root] too, so packing never reads outside the source.
+//
+// Extraction targets Unix hosts; ownership is never changed (files belong
+// to the user running runjob), and setuid/setgid/sticky bits are dropped.
 package artifacts

@@ -92,10 +92,16 @@ func (x *extractor) realDir(name, p string) error {
 	fi, err := x.root.Lstat(p)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+		// Chmod because Mkdir's mode is filtered by the umask, and the
+		// tree (and its manifest) should not depend on the caller's.
 		if err := x.root.Mkdir(p, 0o755); err != nil {
 			return fmt.Errorf("extract %q: %w", name, err)
 		}
+		if err := x.root.Chmod(p, 0o755); err != nil {
+			return fmt.Errorf("extract %q: %w", name, err)
+		}
 		x.stats.Dirs++
+		x.man.add(ManifestEntry{Path: p, Type: TypeDir, Mode: 0o755})
 	case err != nil:
 		return fmt.Errorf("extract %q: %w", name, err)
 	case fi.Mode()&fs.ModeSymlink != 0:
@@ -122,6 +128,7 @@ func (x *extractor) clear(name, rel string) (isDir bool, err error) {
 		return true, nil
 	}
 	delete(x.files, rel)
+	x.man.remove(rel)
 	if err := x.root.Remove(rel); err != nil {
 		return false, fmt.Errorf("extract %q: %w", name, err)
 	}

@@ -13,11 +13,21 @@ var ErrUnsafeEntry = errors.New("unsafe archive entry")
 // [Options.MaxBytes] allows.
 var ErrTooLarge = errors.New("archive content exceeds size limit")
 
+// ErrTooManyEntries is wrapped when an archive holds more entries than
+// [Options.MaxEntries] allows: millions of empty files cost no bytes but
+// still fill a disk's inodes and a manifest's memory.
+var ErrTooManyEntries = errors.New("archive has too many entries")
+
+// ErrMismatch is wrapped by [Verify] when a directory does not match its
+// manifest.
+var ErrMismatch = errors.New("directory does not match manifest")
+
 // UnsafeEntryError reports an archive entry that was refused because
 // extracting it could escape the destination or create something a build
 // artifact has no business being (a device node, a fifo...).
 type UnsafeEntryError struct {
-	// Name is the entry name exactly as it appears in the archive.
+	// Name is the entry name exactly as it appears in the archive; for
+	// [Pack], the path relative to the source directory.
 	Name string
 	// Reason says why the entry was refused, for humans.
 	Reason string

@@ -14,6 +14,10 @@ import (
 // DefaultMaxBytes is the content cap used when [Options.MaxBytes] is zero.
 const DefaultMaxBytes int64 = 10 << 30 // 10 GiB
 
+// DefaultMaxEntries is the entry cap used when [Options.MaxEntries] is zero:
+// far beyond a build output, well short of exhausting a filesystem's inodes.
+const DefaultMaxEntries = 1_000_000
+
 // copyBufSize is the one buffer every file is streamed through; large enough
 // to amortise syscalls, small enough that memory use does not depend on the
 // archive.
@@ -30,6 +34,12 @@ type Options struct {
 	// MaxBytes caps the total bytes of file content written; 0 means
 	// [DefaultMaxBytes]. Exceeding it fails with [ErrTooLarge].
 	MaxBytes int64
+	// MaxEntries caps the number of archive entries read, of any type; 0
+	// means [DefaultMaxEntries]. Exceeding it fails with [ErrTooManyEntries].
+	MaxEntries int
+	// Manifest asks for [Stats.Manifest]. Each file's sha256 is computed
+	// from the bytes as they stream to disk; nothing is read back.
+	Manifest bool
 }
 
 // Stats counts what an extraction wrote.
@@ -42,6 +52,13 @@ type Stats struct {
 	Symlinks int
 	// Bytes is the total regular-file content written.
 	Bytes int64
+	// Skipped counts sockets, devices and fifos that [Pack] left out.
+	// Extract refuses such entries instead, so it never counts any.
+	Skipped int
+	// Manifest lists what Extract wrote, sorted by path, when
+	// [Options.Manifest] is set; nil otherwise. It holds one entry per
+	// path, so its memory is bounded by [Options.MaxEntries].
+	Manifest Manifest
 }
 
 // Extract reads a tar stream from r and recreates it under dest, which is
@@ -76,23 +93,38 @@ func Extract(ctx context.Context, r io.Reader, dest string, opts Options) (Stats
 	if x.opts.MaxBytes == 0 {
 		x.opts.MaxBytes = DefaultMaxBytes
 	}
-	tr := tar.NewReader(r)
-	for {
-		if err := ctx.Err(); err != nil {
-			return x.stats, fmt.Errorf("extract: %w", err)
+	if x.opts.MaxEntries == 0 {
+		x.opts.MaxEntries = DefaultMaxEntries
+	}
+	if opts.Manifest {
+		x.man = newManifestBuilder()
+	}
+	err = x.all(tar.NewReader(r))
+	x.stats.Manifest = x.man.manifest()
+	return x.stats, err
+}
+
+// all extracts every entry, then applies directory times.
+func (x *extractor) all(tr *tar.Reader) error {
+	for entries := 0; ; entries++ {
+		if err := x.ctx.Err(); err != nil {
+			return fmt.Errorf("extract: %w", err)
 		}
 		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return x.stats, fmt.Errorf("extract: read archive: %w", err)
+			return fmt.Errorf("extract: read archive: %w", err)
+		}
+		if entries == x.opts.MaxEntries {
+			return fmt.Errorf("extract %q: %w (limit %d)", hdr.Name, ErrTooManyEntries, x.opts.MaxEntries)
 		}
 		if err := x.entry(hdr, tr); err != nil {
-			return x.stats, err
+			return err
 		}
 	}
-	return x.stats, x.finish()
+	return x.finish()
 }
 
 // validate rejects options that are caller bugs rather than hostile input.
@@ -103,6 +135,9 @@ func (o Options) validate() error {
 	}
 	if o.MaxBytes < 0 {
 		return fmt.Errorf("extract: negative MaxBytes %d", o.MaxBytes)
+	}
+	if o.MaxEntries < 0 {
+		return fmt.Errorf("extract: negative MaxEntries %d", o.MaxEntries)
 	}
 	return nil
 }
@@ -123,6 +158,9 @@ type extractor struct {
 	// dirTimes is applied last, because creating children bumps a
 	// directory's mtime.
 	dirTimes []dirTime
+	// man records what was written when a manifest was asked for; nil
+	// otherwise (its methods are no-ops on nil).
+	man *manifestBuilder
 }
 
 type dirTime struct {

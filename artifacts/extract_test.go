@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -69,7 +70,7 @@ func TestExtractDirArchive(t *testing.T) {
 	)
 	st := extract(t, archive, s.dest, Options{StripRoot: "out"})
 	want := Stats{Files: 4, Dirs: 3, Symlinks: 2, Bytes: int64(len("hello#!/bin/sh\nc"))}
-	if st != want {
+	if !reflect.DeepEqual(st, want) {
 		t.Errorf("stats = %+v, want %+v", st, want)
 	}
 	wantFile(t, s.dest, "a.txt", "hello", 0o644)
@@ -98,7 +99,7 @@ func TestExtractDirArchive(t *testing.T) {
 func TestExtractSingleFile(t *testing.T) {
 	s := newSandbox(t)
 	st := extract(t, buildTar(t, file("result.txt", "42\n")), s.dest, Options{StripRoot: "result.txt"})
-	if st != (Stats{Files: 1, Bytes: 3}) {
+	if !reflect.DeepEqual(st, Stats{Files: 1, Bytes: 3}) {
 		t.Errorf("stats = %+v", st)
 	}
 	wantFile(t, s.dest, "result.txt", "42\n", 0o644)
@@ -119,7 +120,7 @@ func TestExtractExport(t *testing.T) {
 		sym("lib", "usr/lib"),
 	)
 	st := extract(t, archive, s.dest, Options{})
-	if want := (Stats{Files: 2, Dirs: 4, Symlinks: 2, Bytes: 29}); st != want {
+	if want := (Stats{Files: 2, Dirs: 4, Symlinks: 2, Bytes: 29}); !reflect.DeepEqual(st, want) {
 		t.Errorf("stats = %+v, want %+v", st, want)
 	}
 	wantFile(t, s.dest, "etc/passwd", "root:x:0:0::/root:/bin/sh\n", 0o644)

@@ -39,6 +39,9 @@ func FuzzExtract(f *testing.F) {
 // random bytes rarely survive the header checksum, so here the input is a
 // script of entries, one per line ("<type> <name> [<link or body>]", type
 // one of f d l h c b p), turned into a well-formed archive.
+// When extraction succeeds, the manifest it returns must also verify
+// against the tree it left: replacements, hard links and implicit parents
+// included.
 func FuzzExtractEntries(f *testing.F) {
 	for _, c := range maliciousCases() {
 		f.Add(entsToScript(c.ents), true)
@@ -52,7 +55,14 @@ func FuzzExtractEntries(f *testing.F) {
 		if !ok {
 			t.Skip("not encodable as tar")
 		}
-		_, _ = Extract(context.Background(), bytes.NewReader(archive), s.dest, fuzzOpts(strip))
+		opts := fuzzOpts(strip)
+		opts.Manifest = true
+		st, err := Extract(context.Background(), bytes.NewReader(archive), s.dest, opts)
+		if err == nil {
+			if err := Verify(s.dest, st.Manifest); err != nil {
+				t.Errorf("manifest does not describe the extracted tree: %v", err)
+			}
+		}
 		s.checkAndReset(t)
 	})
 }

@@ -139,3 +139,11 @@ func readDirNames(t testing.TB, dir string) []string {
 	}
 	return names
 }
+
+// mustDo fails the test on a setup error.
+func mustDo(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,7 +16,7 @@ type maliciousCase struct {
 	name string // also the file name under testdata/malicious
 	ents []ent
 	bad  string // entry name the error must quote
-	want error  // ErrUnsafeEntry or ErrTooLarge
+	want error  // ErrUnsafeEntry, ErrTooLarge or ErrTooManyEntries
 	// stripOnly marks cases that are only hostile with StripRoot "out".
 	stripOnly bool
 }
@@ -23,13 +24,17 @@ type maliciousCase struct {
 // maliciousOpts are the options every corpus archive is extracted with; all
 // entries live under "out/" so most cases are hostile with or without
 // StripRoot and can be run both ways.
-var maliciousOpts = Options{StripRoot: "out", MaxBytes: 4096}
+var maliciousOpts = Options{StripRoot: "out", MaxBytes: 4096, MaxEntries: 64}
 
 func maliciousCases() []maliciousCase {
 	unsafe := func(name, bad string, ents ...ent) maliciousCase {
 		return maliciousCase{name: name, ents: ents, bad: bad, want: ErrUnsafeEntry}
 	}
 	long := "out/" + strings.Repeat("deep/", 30) + strings.Repeat("../", 40) + "x"
+	var empties []ent // one past MaxEntries: no bytes, all inodes
+	for i := range maliciousOpts.MaxEntries + 1 {
+		empties = append(empties, file(fmt.Sprintf("out/f%d", i), ""))
+	}
 	cases := []maliciousCase{
 		unsafe("abs-path", "/etc/x", file("/etc/x", "pwned")),
 		unsafe("dotdot", "../x", file("../x", "pwned")),
@@ -61,6 +66,7 @@ func maliciousCases() []maliciousCase {
 		{name: "too-large", ents: []ent{file("out/big", strings.Repeat("x", 8192))}, bad: "out/big", want: ErrTooLarge},
 		{name: "too-large-total", ents: []ent{file("out/a", strings.Repeat("a", 3000)), file("out/b", strings.Repeat("b", 3000))},
 			bad: "out/b", want: ErrTooLarge},
+		{name: "too-many-entries", ents: empties, bad: "out/f64", want: ErrTooManyEntries},
 	}
 	return cases
 }
@@ -71,7 +77,7 @@ func maliciousCases() []maliciousCase {
 func TestExtractRefusesMalicious(t *testing.T) {
 	for _, c := range maliciousCases() {
 		archive := buildTar(t, c.ents...)
-		modes := map[string]Options{"strip": maliciousOpts, "export": {MaxBytes: maliciousOpts.MaxBytes}}
+		modes := map[string]Options{"strip": maliciousOpts, "export": {MaxBytes: maliciousOpts.MaxBytes, MaxEntries: maliciousOpts.MaxEntries}}
 		if c.stripOnly {
 			delete(modes, "export")
 		}

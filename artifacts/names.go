@@ -54,8 +54,9 @@ func stripRoot(clean, root string, isDir bool) (rel string, ok bool) {
 	return "", false
 }
 
-// symlinkReason says why a symlink at rel (dest-relative) may not point to
-// target, or returns "" if the link is safe.
+// symlinkReason says why a symlink at rel (relative to the tree's root) may
+// not point to target, or returns "" if the link is safe. tree names the
+// tree in the reason ("the destination").
 //
 // The check is lexical, which is only sound with two extra rules. First, ".."
 // may appear only as leading components: "u/.." climbs from wherever the link
@@ -63,7 +64,7 @@ func stripRoot(clean, root string, isDir bool) (rel string, ok bool) {
 // would escape. Second, the extractor never creates an entry below a symlink,
 // so the link's directory is a real directory at the depth its name says.
 // With both, following any chain of these links stays inside dest.
-func symlinkReason(rel, target string) string {
+func symlinkReason(rel, target, tree string) string {
 	switch {
 	case target == "":
 		return "empty symlink target"
@@ -86,7 +87,7 @@ func symlinkReason(rel, target string) string {
 		}
 	}
 	if up > depth(path.Dir(rel)) {
-		return "symlink target " + strconv.Quote(target) + " resolves outside the destination"
+		return "symlink target " + strconv.Quote(target) + " resolves outside " + tree
 	}
 	return ""
 }

@@ -25,10 +25,10 @@ func (x *extractor) file(hdr *tar.Header, rel string, content io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("extract %q: %w", name, err)
 	}
-	// Hiding f's ReadFrom makes io.CopyBuffer really use the shared buffer
-	// instead of allocating its own; remaining+1 catches a lying reader.
+	// tee hides f's ReadFrom, so io.CopyBuffer really uses the shared
+	// buffer; remaining+1 catches a lying reader.
 	src := &ctxReader{ctx: x.ctx, r: io.LimitReader(content, remaining+1)}
-	n, err := io.CopyBuffer(struct{ io.Writer }{f}, src, x.buf)
+	n, err := io.CopyBuffer(x.man.tee(f), src, x.buf)
 	x.stats.Bytes += n
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -43,6 +43,7 @@ func (x *extractor) file(hdr *tar.Header, rel string, content io.Reader) error {
 	}
 	x.files[rel] = true
 	x.stats.Files++
+	x.man.add(ManifestEntry{Path: rel, Type: TypeFile, Size: n, Mode: perm(hdr), SHA256: x.man.digest()})
 	return x.setMeta(name, rel, hdr)
 }
 
@@ -68,9 +69,11 @@ func (x *extractor) dir(hdr *tar.Header, rel string) error {
 	}
 	x.dirs[rel] = true
 	// Owner rwx is forced so the tree can be filled and later deleted.
-	if err := x.root.Chmod(rel, perm(hdr)|0o700); err != nil {
+	mode := perm(hdr) | 0o700
+	if err := x.root.Chmod(rel, mode); err != nil {
 		return fmt.Errorf("extract %q: %w", name, err)
 	}
+	x.man.add(ManifestEntry{Path: rel, Type: TypeDir, Mode: mode})
 	x.dirTimes = append(x.dirTimes, dirTime{rel, hdr.AccessTime, hdr.ModTime})
 	return nil
 }
@@ -78,7 +81,7 @@ func (x *extractor) dir(hdr *tar.Header, rel string) error {
 // symlink recreates a link as a link; its target is validated, never opened.
 func (x *extractor) symlink(hdr *tar.Header, rel string) error {
 	name := hdr.Name
-	if reason := symlinkReason(rel, hdr.Linkname); reason != "" {
+	if reason := symlinkReason(rel, hdr.Linkname, "the destination"); reason != "" {
 		return unsafeEntry(name, "%s", reason)
 	}
 	if err := x.prepare(name, rel); err != nil {
@@ -88,6 +91,7 @@ func (x *extractor) symlink(hdr *tar.Header, rel string) error {
 		return fmt.Errorf("extract %q: %w", name, err)
 	}
 	x.stats.Symlinks++
+	x.man.add(ManifestEntry{Path: rel, Type: TypeSymlink, Target: hdr.Linkname})
 	return nil
 }
 
@@ -113,6 +117,7 @@ func (x *extractor) link(hdr *tar.Header, rel string) error {
 	}
 	x.files[rel] = true
 	x.stats.Files++
+	x.man.link(rel, target)
 	return nil
 }
 
