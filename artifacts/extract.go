@@ -37,6 +37,11 @@ type Options struct {
 	// MaxEntries caps the number of archive entries read, of any type; 0
 	// means [DefaultMaxEntries]. Exceeding it fails with [ErrTooManyEntries].
 	MaxEntries int
+	// KeepEscapingLinks stores symlinks whose target is absolute or leaves
+	// dest as links instead of refusing the archive. They stay inert: the
+	// extractor never follows a link nor creates anything below one. A
+	// container's filesystem or a virtualenv is full of such links.
+	KeepEscapingLinks bool
 	// Manifest asks for [Stats.Manifest]. Each file's sha256 is computed
 	// from the bytes as they stream to disk; nothing is read back.
 	Manifest bool

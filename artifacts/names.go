@@ -64,12 +64,18 @@ func stripRoot(clean, root string, isDir bool) (rel string, ok bool) {
 // would escape. Second, the extractor never creates an entry below a symlink,
 // so the link's directory is a real directory at the depth its name says.
 // With both, following any chain of these links stays inside dest.
-func symlinkReason(rel, target, tree string) string {
+//
+// keepEscaping allows targets that are absolute or leave the tree: the link is
+// then stored as a link, and since nothing is ever created below a link nor
+// opened through one, it is inert for the host (as with `docker cp`).
+func symlinkReason(rel, target, tree string, keepEscaping bool) string {
 	switch {
 	case target == "":
 		return "empty symlink target"
 	case strings.IndexByte(target, 0) >= 0:
 		return "symlink target contains a NUL byte"
+	case keepEscaping:
+		return ""
 	case path.IsAbs(target) || filepath.IsAbs(target):
 		return "symlink target " + strconv.Quote(target) + " is absolute"
 	}

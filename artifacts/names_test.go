@@ -60,7 +60,7 @@ func TestSymlinkReason(t *testing.T) {
 		{"a", "", false},
 		{"a", "b\x00", false},
 	} {
-		if got := symlinkReason(c.rel, c.target, "dest"); (got == "") != c.safe {
+		if got := symlinkReason(c.rel, c.target, "dest", false); (got == "") != c.safe {
 			t.Errorf("symlinkReason(%q, %q) = %q, want safe=%v", c.rel, c.target, got, c.safe)
 		}
 	}

@@ -35,6 +35,11 @@ type PackOptions struct {
 	// ones it returns true for. Skipping a directory prunes its whole
 	// subtree without reading it. See package ignore for .runjobignore.
 	Skip func(rel string, isDir bool) bool
+	// KeepEscapingLinks packs symlinks whose target is absolute or leaves
+	// the source as links instead of refusing them. Pack never reads a
+	// link's target, so this exposes nothing of the host; in the container
+	// the link points at the container's own files.
+	KeepEscapingLinks bool
 	// MaxBytes caps the total file content packed; 0 means
 	// [DefaultMaxBytes]. Exceeding it fails with [ErrTooLarge].
 	MaxBytes int64

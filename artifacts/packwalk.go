@@ -84,13 +84,14 @@ func (p *packer) writeDir(name string, fi fs.FileInfo) error {
 	return nil
 }
 
-// symlink stores a link as a link; see Pack for why escaping ones are refused.
+// symlink stores a link as a link, never reading its target; see Pack for
+// why escaping ones are refused unless KeepEscapingLinks.
 func (p *packer) symlink(root *os.Root, rel, name string, fi fs.FileInfo) error {
 	target, err := root.Readlink(filepath.FromSlash(rel))
 	if err != nil {
 		return err
 	}
-	if reason := symlinkReason(rel, target, "the source tree"); reason != "" {
+	if reason := symlinkReason(rel, target, "the source tree", p.opts.KeepEscapingLinks); reason != "" {
 		return unsafeEntry(rel, "%s; links are copied as links, so exclude it or make it relative and inside", reason)
 	}
 	hdr := header(tar.TypeSymlink, name, fi)

@@ -81,7 +81,7 @@ func (x *extractor) dir(hdr *tar.Header, rel string) error {
 // symlink recreates a link as a link; its target is validated, never opened.
 func (x *extractor) symlink(hdr *tar.Header, rel string) error {
 	name := hdr.Name
-	if reason := symlinkReason(rel, hdr.Linkname, "the destination"); reason != "" {
+	if reason := symlinkReason(rel, hdr.Linkname, "the destination", x.opts.KeepEscapingLinks); reason != "" {
 		return unsafeEntry(name, "%s", reason)
 	}
 	if err := x.prepare(name, rel); err != nil {

@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -42,6 +43,18 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 	}
 	if c := cause(ctx); c != nil {
 		at.Status, at.Err = interruptStatus(c), c // never started: nothing to stop
+		return id, at
+	}
+	if err := e.copyInputs(ctx, id, step); err != nil {
+		var inErr *InputError
+		switch c := cause(ctx); {
+		case c != nil:
+			at.Status, at.Err = interruptStatus(c), c
+		case errors.As(err, &inErr):
+			at.Status, at.Err = StatusFailed, err // the host side: the user's to fix
+		default:
+			return id, engineFailure(ctx, at, err)
+		}
 		return id, at
 	}
 

@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -66,7 +67,7 @@ func (s *schedule) exportArtifacts(ctx context.Context, r *StepResult, step *pip
 			switch {
 			case ctx.Err() != nil:
 				r.Status, r.Err = StatusCancelled, context.Cause(ctx)
-			case cerrdefs.IsNotFound(err):
+			case cerrdefs.IsNotFound(err), badArtifact(err):
 				r.Status = StatusFailed // the step did not produce what it promised
 			}
 			return
@@ -74,6 +75,13 @@ func (s *schedule) exportArtifacts(ctx context.Context, r *StepResult, step *pip
 		r.Artifacts = append(r.Artifacts, ar)
 		s.e.emit(Event{Kind: EventArtifactExported, Step: step.Name, Artifact: ar})
 	}
+}
+
+// badArtifact reports whether the archive itself was at fault (unsafe,
+// too large, too many entries): the step's doing, not the engine's.
+func badArtifact(err error) bool {
+	return errors.Is(err, artifacts.ErrUnsafeEntry) || errors.Is(err, artifacts.ErrTooLarge) ||
+		errors.Is(err, artifacts.ErrTooManyEntries)
 }
 
 // exportWhen reports whether an artifact with condition w is exported
@@ -101,7 +109,9 @@ func (e *Executor) export(ctx context.Context, id string, step *pipeline.Step, a
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, fmt.Errorf("artifact %q: %w", a.Name, err)
 	}
-	opts := artifacts.Options{}
+	// Links out of the artifact are kept as inert links, as docker cp does:
+	// a container's filesystem or a virtualenv is full of them.
+	opts := artifacts.Options{Manifest: true, KeepEscapingLinks: true}
 	if a.Path != "/" {
 		opts.StripRoot = path.Base(path.Clean(a.Path))
 	}
@@ -109,5 +119,12 @@ func (e *Executor) export(ctx context.Context, id string, step *pipeline.Step, a
 	if err != nil {
 		return nil, fmt.Errorf("artifact %q: %w", a.Name, err)
 	}
-	return &ArtifactResult{Name: a.Name, Path: a.Path, Dir: dir, Files: stats.Files, Bytes: stats.Bytes}, nil
+	// Beside the artifact, not in it: the directory holds exactly what the
+	// container had.
+	manifest := dir + ".manifest.json"
+	if err := artifacts.WriteManifest(manifest, stats.Manifest); err != nil {
+		return nil, fmt.Errorf("artifact %q: %w", a.Name, err)
+	}
+	return &ArtifactResult{Name: a.Name, Path: a.Path, Dir: dir, Files: stats.Files, Bytes: stats.Bytes,
+		Manifest: stats.Manifest, ManifestFile: manifest}, nil
 }

@@ -77,6 +77,13 @@ type Engine interface {
 	// is not running, or does not exist, is success.
 	Stop(ctx context.Context, id string, grace time.Duration) error
 
+	// CopyTo unpacks the tar stream content into the created, not yet
+	// started, container at the absolute directory dir (as PUT
+	// /containers/{id}/archive does): how step inputs get in. Called after
+	// Create and before Run, once per input, from the step's goroutine. It
+	// reads content to the end or fails; it never closes it.
+	CopyTo(ctx context.Context, id, dir string, content io.Reader) error
+
 	// CopyFrom returns a tar stream of path inside the (exited) container,
 	// rooted at path's base name as GET /containers/{id}/archive is. The
 	// caller closes it. A missing path is an error for which cerrdefs.IsNotFound

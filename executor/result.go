@@ -1,6 +1,10 @@
 package executor
 
-import "time"
+import (
+	"time"
+
+	"github.com/runjob/runjob/artifacts"
+)
 
 // Status is how a step ended. The values are stable: they appear in logs.
 type Status string
@@ -125,6 +129,10 @@ type ArtifactResult struct {
 	Dir   string
 	Files int
 	Bytes int64
+	// Manifest lists every path written, with size, mode and sha256;
+	// ManifestFile is where it was saved, beside Dir.
+	Manifest     artifacts.Manifest
+	ManifestFile string
 }
 
 // Count returns how many steps ended with status s.

@@ -1,7 +1,10 @@
 package report
 
 import (
+	"fmt"
 	"time"
+
+	"github.com/runjob/runjob/artifacts"
 
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/pipeline"
@@ -64,7 +67,8 @@ func buildStep(sr *executor.StepResult, g *pipeline.Graph) Step {
 		})
 	}
 	for _, a := range sr.Artifacts {
-		s.Artifacts = append(s.Artifacts, Artifact{Name: a.Name, Path: a.Path, Dir: a.Dir, Files: a.Files, Bytes: a.Bytes})
+		s.Artifacts = append(s.Artifacts, Artifact{Name: a.Name, Path: a.Path, Dir: a.Dir, Files: a.Files, Bytes: a.Bytes,
+			Manifest: manifest(a.Manifest)})
 	}
 	return s
 }
@@ -99,4 +103,17 @@ func millis(from, to time.Time) int64 {
 		return 0
 	}
 	return to.Sub(from).Milliseconds()
+}
+
+// manifest converts an artifact's manifest to the report's schema.
+func manifest(m artifacts.Manifest) []ManifestEntry {
+	out := make([]ManifestEntry, 0, len(m))
+	for _, e := range m {
+		me := ManifestEntry{Path: e.Path, Type: string(e.Type), Size: e.Size, SHA256: e.SHA256, Target: e.Target}
+		if e.Type != artifacts.TypeSymlink {
+			me.Mode = fmt.Sprintf("%04o", e.Mode.Perm())
+		}
+		out = append(out, me)
+	}
+	return out
 }

@@ -120,6 +120,12 @@ func (e *Engine) CopyFrom(ctx context.Context, id, p string) (io.ReadCloser, err
 	return res.Content, nil
 }
 
+// CopyTo unpacks a tar stream into the container at dir.
+func (e *Engine) CopyTo(ctx context.Context, id, dir string, content io.Reader) error {
+	_, err := e.cli.CopyToContainer(ctx, id, client.CopyToContainerOptions{DestinationPath: dir, Content: content})
+	return e.classify(ctx, err)
+}
+
 // Remove force-removes the container with its anonymous volumes; a missing
 // container counts as removed.
 func (e *Engine) Remove(ctx context.Context, id string) error {

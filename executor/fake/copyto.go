@@ -1,0 +1,56 @@
+package fake
+
+import (
+	"archive/tar"
+	"context"
+	"errors"
+	"io"
+	"maps"
+	"path"
+)
+
+// CopyTo unpacks the tar stream into the container's files, so a later
+// CopyFrom of the same paths returns what came in, as on a real engine.
+func (e *Engine) CopyTo(ctx context.Context, id, dir string, content io.Reader) error {
+	if err := e.hang(ctx); err != nil {
+		return err
+	}
+	if err := e.fault("CopyTo"); err != nil {
+		return err
+	}
+	c, err := e.get(id)
+	if err != nil {
+		return err
+	}
+	if err := c.script.Fail["CopyTo"]; err != nil {
+		return err
+	}
+	files := map[string]string{}
+	tr := tar.NewReader(content)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if h.Typeflag != tar.TypeReg {
+			continue
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			return err
+		}
+		files[path.Join(dir, h.Name)] = string(b)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	// Clone: the script's map is shared by every container of the step.
+	c.script.Files = maps.Clone(c.script.Files)
+	if c.script.Files == nil {
+		c.script.Files = map[string]string{}
+	}
+	maps.Copy(c.script.Files, files)
+	return nil
+}
