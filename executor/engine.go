@@ -134,6 +134,11 @@ type ContainerSpec struct {
 	// container gets no swap beyond Memory, so exceeding it is an OOM kill.
 	Memory int64
 	CPUs   float64
+	// EngineLogs asks the engine to keep its own copy of the output, so
+	// `docker logs` works. runjob reads output by attaching and keeps the
+	// complete log itself, so by default the engine stores none: its
+	// json-file driver is the bottleneck of a chatty step.
+	EngineLogs bool
 }
 
 // ExitStatus is how a container's main process ended.

@@ -34,6 +34,7 @@ type Executor struct {
 	stopGrace     time.Duration
 	force         context.Context
 	keepOnFailure bool
+	engineLogs    bool
 	backoff       time.Duration
 	backoffMax    time.Duration
 	health        time.Duration
@@ -97,6 +98,10 @@ func WithForceStop(ctx context.Context) Option { return func(e *Executor) { e.fo
 // oom_killed) instead of removing it, so the user can inspect it; the
 // result names it in StepResult.Kept.
 func WithKeepOnFailure(on bool) Option { return func(e *Executor) { e.keepOnFailure = on } }
+
+// WithEngineLogs makes the engine keep its own copy of every container's
+// output (see ContainerSpec.EngineLogs).
+func WithEngineLogs(on bool) Option { return func(e *Executor) { e.engineLogs = on } }
 
 // WithRetryBackoff sets the wait before a retry: base, doubled for each
 // further attempt, capped at max (default 1s, capped at 10s).

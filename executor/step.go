@@ -108,5 +108,6 @@ func (e *Executor) containerSpec(index int, step *pipeline.Step, attempt int, ru
 		Labels:     labels,
 		Memory:     step.Resources.Memory,
 		CPUs:       step.Resources.CPUs,
+		EngineLogs: e.engineLogs,
 	}
 }

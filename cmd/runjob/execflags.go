@@ -15,6 +15,7 @@ type execOptions struct {
 	Timeout       time.Duration
 	StopTimeout   time.Duration
 	KeepOnFailure bool
+	EngineLogs    bool
 }
 
 func addExecFlags(cmd *cobra.Command, o *execOptions) {
@@ -22,6 +23,7 @@ func addExecFlags(cmd *cobra.Command, o *execOptions) {
 	f.BoolVar(&o.FailFast, "fail-fast", false, "cancel running steps at the first failure (default: let independent steps finish)")
 	f.DurationVar(&o.Timeout, "timeout", 0, "bound the whole run, e.g. 30m (overrides the pipeline's timeout; 0: the pipeline's)")
 	f.DurationVar(&o.StopTimeout, "stop-timeout", 10*time.Second, "how long a container gets to exit after SIGTERM before it is killed (interrupt, timeout, fail-fast)")
+	f.BoolVar(&o.EngineLogs, "engine-logs", false, "let the engine keep its own copy of containers' output, so `docker logs` works (slower for chatty steps)")
 	f.BoolVar(&o.KeepOnFailure, "keep-on-failure", false, "keep the container of a failed step for debugging (`runjob prune` removes it later)")
 }
 
@@ -32,5 +34,6 @@ func (o *execOptions) executorOptions() []executor.Option {
 		executor.WithTimeout(o.Timeout),
 		executor.WithStopTimeout(o.StopTimeout),
 		executor.WithKeepOnFailure(o.KeepOnFailure),
+		executor.WithEngineLogs(o.EngineLogs),
 	}
 }

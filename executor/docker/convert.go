@@ -34,6 +34,11 @@ func toConfig(spec *executor.ContainerSpec) (*container.Config, *container.HostC
 		// its image and what runjob copies in.
 		Privileged: false,
 	}
+	if !spec.EngineLogs {
+		// runjob's own record is complete; a second copy in the daemon's
+		// json-file driver costs up to 10x on a chatty step.
+		host.LogConfig = container.LogConfig{Type: "none"}
+	}
 	if spec.Memory > 0 {
 		host.Memory = spec.Memory
 		// No swap beyond the limit: exceeding it is an OOM kill, which

@@ -24,6 +24,13 @@ func TestToConfig(t *testing.T) {
 	if got := cfg.Env; len(got) != 2 || got[0] != "A=1" || got[1] != "B=2" {
 		t.Fatalf("env = %q, want sorted", got)
 	}
+	if host.LogConfig.Type != "none" {
+		t.Errorf("log driver = %q, want none: runjob keeps the log", host.LogConfig.Type)
+	}
+	spec.EngineLogs = true
+	if _, host := toConfig(spec); host.LogConfig.Type != "" {
+		t.Errorf("with EngineLogs the daemon's default driver must be used, got %q", host.LogConfig.Type)
+	}
 	if cfg.Image != "busybox:latest" || cfg.WorkingDir != "/w" || cfg.Cmd[1] != "hi" || cfg.Labels[executor.LabelRunID] != "r" {
 		t.Fatalf("config = %+v", cfg)
 	}
