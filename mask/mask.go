@@ -25,16 +25,26 @@ const Replacement = "***"
 // shred ordinary output ("a", "1", "on") while hiding nothing.
 const MinLength = 4
 
+// MinLineLength is the shortest line of a multi-line value masked on its
+// own (see New).
+const MinLineLength = 8
+
 // Masker replaces secret values. The zero value and nil mask nothing. A
 // Masker is immutable and safe for concurrent use.
 type Masker struct {
 	patterns [][]byte // longest first, so overlapping matches hide the most
 	maxLen   int
+	repl     []byte
 }
 
 // New returns a Masker for the given secret values. Values shorter than
 // MinLength (after trimming surrounding whitespace) are not masked.
-func New(values ...string) *Masker {
+func New(values ...string) *Masker { return NewWithReplacement(Replacement, values...) }
+
+// NewWithReplacement is New with another replacement text, e.g.
+// "(sensitive)" where a plan shows what a value is rather than hides it in
+// output.
+func NewWithReplacement(repl string, values ...string) *Masker {
 	seen := map[string]bool{}
 	var pats []string
 	add := func(s string) {
@@ -47,17 +57,22 @@ func New(values ...string) *Masker {
 		add(v)
 		add(strings.TrimSpace(v))
 		// A multi-line value (a key, a certificate) printed by a tool is
-		// cut into lines by everything downstream: mask each line too.
+		// cut into lines by everything downstream: mask each line that
+		// could be a fragment of a credential on its own. Lines with spaces
+		// are prose or script (a value derived from a secret may be a whole
+		// script), and masking them would hide innocent output.
 		if strings.ContainsAny(v, "\r\n") {
 			for _, line := range strings.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == '\r' }) {
-				add(strings.TrimSpace(line))
+				if line = strings.TrimSpace(line); len(line) >= MinLineLength && !strings.ContainsAny(line, " \t") {
+					add(line)
+				}
 			}
 		}
 		for _, enc := range encodings(v) {
 			add(enc)
 		}
 	}
-	m := &Masker{}
+	m := &Masker{repl: []byte(repl)}
 	slices.SortFunc(pats, func(a, b string) int { return len(b) - len(a) })
 	for _, p := range pats {
 		m.patterns = append(m.patterns, []byte(p))
@@ -113,5 +128,5 @@ func (m *Masker) Bytes(b []byte) []byte {
 	if len(spans) == 0 {
 		return b
 	}
-	return replace(nil, b, spans, len(b))
+	return m.replace(nil, b, spans, len(b))
 }

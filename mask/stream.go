@@ -41,14 +41,14 @@ func (m *Masker) find(b []byte) []span {
 }
 
 // replace appends b[:limit] to dst with every span inside it replaced.
-func replace(dst, b []byte, spans []span, limit int) []byte {
+func (m *Masker) replace(dst, b []byte, spans []span, limit int) []byte {
 	prev := 0
 	for _, s := range spans {
 		if s.start >= limit {
 			break
 		}
 		dst = append(dst, b[prev:s.start]...)
-		dst = append(dst, Replacement...)
+		dst = append(dst, m.repl...)
 		prev = s.end
 	}
 	return append(dst, b[prev:limit]...)
@@ -98,7 +98,7 @@ func (s *stream) flush(spans []span, cut int) error {
 	if cut == 0 {
 		return nil
 	}
-	s.out = replace(s.out[:0], s.buf, spans, cut)
+	s.out = s.m.replace(s.out[:0], s.buf, spans, cut)
 	// Keep the unflushed tail at the front of buf, reusing its memory.
 	s.buf = s.buf[:copy(s.buf, s.buf[cut:])]
 	if len(s.out) == 0 {

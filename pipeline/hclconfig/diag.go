@@ -3,7 +3,7 @@ package hclconfig
 import (
 	"errors"
 	"fmt"
-	"strings"
+	"github.com/runjob/runjob/mask"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -61,17 +61,11 @@ func (d *decoder) didYouMean(name string, known []string) string {
 
 func convertMsg(err error) string { return err.Error() }
 
-// Mask replaces every sensitive value in s with "(sensitive)". values must
-// be ordered longest first, as Pipeline.Sensitive is.
+// Mask replaces every sensitive value in s, and its common encodings, with
+// "(sensitive)". It is the mask package's masker, so plans and diagnostics
+// hide exactly what output masking hides.
 func Mask(s string, values []string) string {
-	if len(values) == 0 {
-		return s
-	}
-	pairs := make([]string, 0, 2*len(values))
-	for _, v := range values {
-		pairs = append(pairs, v, "(sensitive)")
-	}
-	return strings.NewReplacer(pairs...).Replace(s)
+	return mask.NewWithReplacement("(sensitive)", values...).String(s)
 }
 
 // maskDiagnostics removes sensitive values from diagnostics' text, and

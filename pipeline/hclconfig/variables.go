@@ -2,12 +2,15 @@ package hclconfig
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/runjob/runjob/mask"
 )
 
 // sensitiveMark marks values of sensitive variables; HCL carries marks
@@ -46,6 +49,7 @@ func (d *decoder) variables(blocks hcl.Blocks) hcl.Diagnostics {
 		diags = append(diags, dd...)
 		if v.sensitive && val.IsWhollyKnown() {
 			d.addSensitive(val)
+			diags = append(diags, tooShortToMask(v, val)...)
 			val = val.Mark(sensitiveMark)
 		}
 		d.vars[v.name] = val
@@ -154,4 +158,19 @@ func rngOr(r *hcl.Range, fallback hcl.Range) *hcl.Range {
 
 func labelError(b *hcl.Block, summary, detail string) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: b.LabelRanges[0].Ptr()}
+}
+
+// tooShortToMask warns about a sensitive string too short to be masked in
+// output (see mask.MinLength): better said at load time than found in a log.
+func tooShortToMask(v *variable, val cty.Value) hcl.Diagnostics {
+	if val.IsNull() || val.Type() != cty.String || len(strings.TrimSpace(val.AsString())) >= mask.MinLength {
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagWarning,
+		Summary:  "Sensitive value too short to mask",
+		Detail: fmt.Sprintf("The value of variable %q has fewer than %d characters, so output masking leaves it alone "+
+			"(masking one that short would garble ordinary output). Use a longer value.", v.name, mask.MinLength),
+		Subject: v.block.DefRange.Ptr(),
+	}}
 }

@@ -88,8 +88,12 @@ func TestFunctionSet(t *testing.T) {
 }
 
 func TestMask(t *testing.T) {
-	got := Mask("token abc and abcdef", []string{"abcdef", "abc"})
+	got := Mask("token abcd and abcdef", []string{"abcdef", "abcd"})
 	if got != "token (sensitive) and (sensitive)" {
 		t.Fatalf("Mask = %q", got)
+	}
+	// Values under mask.MinLength are left alone (the loader warns).
+	if got := Mask("on and off", []string{"on"}); got != "on and off" {
+		t.Fatalf("short value masked: %q", got)
 	}
 }
