@@ -65,7 +65,7 @@ func TestVerifyDetects(t *testing.T) {
 		change func(dest string) error
 		want   string
 	}{
-		"content": {func(d string) error { return os.WriteFile(filepath.Join(d, "a"), []byte("A"), 0o644) }, `"a": content differs`},
+		"content": {func(d string) error { return os.WriteFile(filepath.Join(d, "a"), []byte("A"), 0o644) }, `"a": sha256 ` + sha("A") + `, want ` + sha("a")},
 		"mode":    {func(d string) error { return os.Chmod(filepath.Join(d, "a"), 0o600) }, `"a": mode 0600, want 0644`},
 		"missing": {func(d string) error { return os.Remove(filepath.Join(d, "sub/b")) }, `"sub/b": missing file`},
 		"extra":   {func(d string) error { return os.WriteFile(filepath.Join(d, "new"), nil, 0o644) }, `"new": unexpected file`},
@@ -153,4 +153,32 @@ func TestManifestOfRefusesSpecial(t *testing.T) {
 	if _, err := ManifestOf(dir); err == nil || !strings.Contains(err.Error(), `"fifo"`) {
 		t.Errorf("err = %v, want an error naming the fifo", err)
 	}
+}
+
+// TestManifestLargeFiles covers files hashed on the hasher's goroutine,
+// mixed with inline ones: hard links to both kinds, and replacements in
+// both directions, must each end with their own content's digest.
+func TestManifestLargeFiles(t *testing.T) {
+	big1 := strings.Repeat("1", asyncHashMin+1)
+	big2 := strings.Repeat("2", 3*asyncHashMin)
+	s := newSandbox(t)
+	st := extract(t, buildTar(t,
+		file("a", big1),
+		hard("ha", "a"),
+		file("a", "small now"),
+		file("b", "small first"),
+		hard("hb", "b"),
+		file("b", big2),
+		file("c", big2),
+	), s.dest, Options{Manifest: true})
+	want := map[string]string{"a": "small now", "ha": big1, "b": big2, "hb": "small first", "c": big2}
+	for _, e := range st.Manifest {
+		if e.SHA256 != sha(want[e.Path]) || e.Size != int64(len(want[e.Path])) {
+			t.Errorf("%s: %d bytes, sha256 %s; want the digest of %d bytes", e.Path, e.Size, e.SHA256, len(want[e.Path]))
+		}
+	}
+	if len(st.Manifest) != len(want) {
+		t.Errorf("manifest has %d entries, want %d", len(st.Manifest), len(want))
+	}
+	mustDo(t, Verify(s.dest, st.Manifest))
 }

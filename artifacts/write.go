@@ -28,7 +28,8 @@ func (x *extractor) file(hdr *tar.Header, rel string, content io.Reader) error {
 	// tee hides f's ReadFrom, so io.CopyBuffer really uses the shared
 	// buffer; remaining+1 catches a lying reader.
 	src := &ctxReader{ctx: x.ctx, r: io.LimitReader(content, remaining+1)}
-	n, err := io.CopyBuffer(x.man.tee(f), src, x.buf)
+	n, err := io.CopyBuffer(x.man.tee(f, hdr.Size), src, x.buf)
+	x.man.endFile()
 	x.stats.Bytes += n
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -43,7 +44,7 @@ func (x *extractor) file(hdr *tar.Header, rel string, content io.Reader) error {
 	}
 	x.files[rel] = true
 	x.stats.Files++
-	x.man.add(ManifestEntry{Path: rel, Type: TypeFile, Size: n, Mode: perm(hdr), SHA256: x.man.digest()})
+	x.man.addFile(ManifestEntry{Path: rel, Type: TypeFile, Size: n, Mode: perm(hdr)})
 	return x.setMeta(name, rel, hdr)
 }
 
