@@ -94,7 +94,7 @@ func TestValidateJSON(t *testing.T) {
 	if out.Diagnostics[0].Summary != "No value for variable" {
 		t.Errorf("first diagnostic = %+v", out.Diagnostics[0])
 	}
-	code, stdout, _ = cli(t, "validate", filepath.Join("testdata", "plan.hcl"), "--json", "--var", "token=x")
+	code, stdout, _ = cli(t, "validate", filepath.Join("testdata", "plan.hcl"), "--json", "--var", "token="+planSecret)
 	if code != 0 || !strings.Contains(stdout, `"valid": true`) || !strings.Contains(stdout, `"diagnostics": []`) {
 		t.Fatalf("exit %d\n%s", code, stdout)
 	}

@@ -75,14 +75,34 @@ func (e *Engine) run(ctx context.Context, id string, stdout, stderr io.Writer) (
 	case <-ctx.Done():
 		return executor.ExitStatus{}, ctx.Err()
 	}
-	// Inspect rather than trust the wait code alone: only inspect knows
-	// whether the kernel's OOM killer ended the process.
-	ins, err := e.cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
-	if err != nil {
-		return executor.ExitStatus{}, fmt.Errorf("inspect: %w", err)
+	return e.exitStatus(ctx, id)
+}
+
+// oomSettle bounds the wait for the daemon to record an OOM kill. It learns
+// of one from an asynchronous cgroup event, which can land just after the
+// container's exit is reported (seen on 20.10 about once in eight runs).
+const oomSettle = 500 * time.Millisecond
+
+// exitStatus inspects the exited container: only inspect knows whether the
+// kernel's OOM killer ended the process. A 137 without the OOM flag is
+// re-inspected for a moment, so a late event still makes oom_killed.
+func (e *Engine) exitStatus(ctx context.Context, id string) (executor.ExitStatus, error) {
+	deadline := time.Now().Add(oomSettle)
+	for {
+		ins, err := e.cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+		if err != nil {
+			return executor.ExitStatus{}, fmt.Errorf("inspect: %w", err)
+		}
+		st := ins.Container.State
+		if st.OOMKilled || st.ExitCode != 137 || time.Now().After(deadline) {
+			return executor.ExitStatus{Code: st.ExitCode, OOMKilled: st.OOMKilled}, nil
+		}
+		select {
+		case <-ctx.Done():
+			return executor.ExitStatus{Code: st.ExitCode}, nil
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
-	st := ins.Container.State
-	return executor.ExitStatus{Code: st.ExitCode, OOMKilled: st.OOMKilled}, nil
 }
 
 // Stop is `docker stop -t grace`: the stop signal, then SIGKILL after

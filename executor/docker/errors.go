@@ -35,8 +35,12 @@ const probeTimeout = 3 * time.Second
 // breaks mid-stream (the daemon died while a container ran) arrives as a
 // bare EOF or reset, so an unclassified error triggers a short ping: if
 // that fails too, the engine is gone.
+//
+// It probes even when ctx has ended: a run cancelled because another call
+// already found the engine gone must still say so for this call, rather
+// than report a bare "unexpected EOF". Only context errors pass through.
 func (e *Engine) classify(ctx context.Context, err error) error {
-	if err == nil || ctx.Err() != nil {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	if client.IsErrConnectionFailed(err) {
