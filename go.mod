@@ -19,6 +19,8 @@ require (
 	go.uber.org/goleak v1.3.0
 	golang.org/x/crypto v0.44.0
 	golang.org/x/net v0.46.0
+	golang.org/x/sys v0.38.0
+	golang.org/x/text v0.31.0
 )
 
 require (
@@ -47,7 +49,5 @@ require (
 	go.uber.org/multierr v1.9.0 // indirect
 	golang.org/x/mod v0.29.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect
-	golang.org/x/sys v0.38.0 // indirect
-	golang.org/x/text v0.31.0 // indirect
 	golang.org/x/tools v0.38.0 // indirect
 )
