@@ -73,7 +73,7 @@ func (t *terminal) clean(line []byte) string {
 }
 
 // escapeLen is the length of the escape sequence at the start of p: a CSI
-// (ESC [ params final), an OSC (ESC ] ... BEL or ST), or ESC and one byte.
+// (ESC [ params final), an OSC (ESC ] ... BEL or ST), or an ESC sequence.
 func escapeLen(p []byte) int {
 	if len(p) < 2 {
 		return len(p)
@@ -97,7 +97,12 @@ func escapeLen(p []byte) int {
 		}
 		return len(p)
 	}
-	return 2
+	// ESC, intermediates (charset designations: ESC ( B), a final byte.
+	i := 1
+	for i < len(p) && p[i] >= 0x20 && p[i] <= 0x2f {
+		i++
+	}
+	return min(i+1, len(p))
 }
 
 // fit cuts s (which may hold our own SGR colors, never other escapes) to
