@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -70,6 +71,10 @@ func tmuxRun(t *testing.T, cols int, env ...string) string {
 	}
 	if !strings.Contains(screen, "EXIT=1") {
 		t.Fatalf("runjob did not exit 1 in time:\n%s", screen)
+	}
+	// With colors asked off, the screen's attributes (-e) hold no SGR.
+	if slices.Contains(env, "NO_COLOR=1") && strings.Contains(tmux("capture-pane", "-p", "-e"), "\x1b[") {
+		t.Error("NO_COLOR is set, yet the screen has colors")
 	}
 	return screen
 }

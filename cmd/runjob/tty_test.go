@@ -1,0 +1,51 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/pipeline"
+)
+
+// More active steps than the terminal has rows: the live block stays
+// within the screen (a block taller than the screen could not be moved
+// back over) and says how many it leaves out.
+func TestLiveViewFitsTheScreen(t *testing.T) {
+	steps := make([]*pipeline.Step, 40)
+	for i := range steps {
+		steps[i] = &pipeline.Step{Name: fmt.Sprintf("step-%02d", i), Image: "busybox"}
+	}
+	g, err := pipeline.NewGraph(&pipeline.Pipeline{Name: "p", Steps: steps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var screen bytes.Buffer
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	v := newLiveView(g, &terminal{w: &screen, fd: -1}, func() time.Time { return t0.Add(90 * time.Second) })
+	for _, s := range steps {
+		v.Event(executor.Event{Kind: executor.EventStepQueued, Step: s.Name, Image: s.Image})
+		v.Event(executor.Event{Kind: executor.EventStepStarted, Step: s.Name, Time: t0})
+	}
+	o, _ := v.Open("step-00")
+	fmt.Fprint(o, "\x1b[31mhello\x1b[0m from step zero\n")
+	o.Close()
+	screen.Reset()
+	v.mu.Lock()
+	v.redraw(nil, true)
+	v.mu.Unlock()
+	frame := strings.Split(strings.TrimSuffix(screen.String(), "\n"), "\n")
+	if _, rows := v.term.size(); len(frame) > rows-2 {
+		t.Fatalf("%d live lines on a %d-row screen", len(frame), rows)
+	}
+	if !strings.Contains(frame[0], "step-00 1m30s hello from step zero") {
+		t.Errorf("first line %q", frame[0])
+	}
+	if last := frame[len(frame)-1]; !strings.Contains(last, "more active") {
+		t.Errorf("last line %q", last)
+	}
+	v.Event(executor.Event{Kind: executor.EventRunFinished, Run: &executor.Result{}})
+}
