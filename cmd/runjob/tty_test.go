@@ -49,3 +49,43 @@ func TestLiveViewFitsTheScreen(t *testing.T) {
 	}
 	v.Event(executor.Event{Kind: executor.EventRunFinished, Run: &executor.Result{}})
 }
+
+// A step waiting for its image shows the pull's progress; once it runs,
+// its elapsed time and last line.
+func TestLiveViewShowsPullThenOutput(t *testing.T) {
+	g, err := pipeline.NewGraph(&pipeline.Pipeline{Name: "p", Steps: []*pipeline.Step{{Name: "build", Image: "golang:1"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var screen bytes.Buffer
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	v := newLiveView(g, &terminal{w: &screen, fd: -1}, func() time.Time { return t0.Add(5 * time.Second) })
+	frame := func() string {
+		screen.Reset()
+		v.mu.Lock()
+		v.redraw(nil, true)
+		v.mu.Unlock()
+		return screen.String()
+	}
+	v.Event(executor.Event{Kind: executor.EventStepQueued, Step: "build", Image: "golang:1"})
+	v.Event(executor.Event{Kind: executor.EventImagePull, Step: "build", Image: "golang:1",
+		Pull: &executor.PullProgress{Layers: 3, LayersDone: 1, Bytes: 1 << 20, BytesTotal: 4 << 20}})
+	if f := frame(); !strings.Contains(f, "build pulling golang:1 1/3 layers 1 MiB of 4 MiB") {
+		t.Errorf("pull frame %q", f)
+	}
+	v.Event(executor.Event{Kind: executor.EventStepStarted, Step: "build", Time: t0})
+	o, _ := v.Open("build")
+	fmt.Fprint(o, "compiling\n")
+	if f := frame(); !strings.Contains(f, "build 5s compiling") || strings.Contains(f, "pulling") {
+		t.Errorf("running frame %q", f)
+	}
+	screen.Reset()
+	v.Event(executor.Event{Kind: executor.EventStepFinished, Step: "build", Result: &executor.StepResult{
+		Name: "build", Status: executor.StatusOK, ExitCode: 0, Started: t0, Finished: t0.Add(2 * time.Second)}})
+	if f := screen.String(); !strings.Contains(f, "✓ build ok 2s exit 0\n") {
+		t.Errorf("finished step printed %q", f)
+	}
+	if f := frame(); f != "" {
+		t.Errorf("a finished step is still live: %q", f)
+	}
+}
