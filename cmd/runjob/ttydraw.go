@@ -101,3 +101,48 @@ func (v *liveView) resultLine(r *executor.StepResult) string {
 	}
 	return line
 }
+
+// tick redraws the live block at most every liveTick, and only when
+// something changed (a line, an event, or a running step's next second).
+func (v *liveView) tick() {
+	defer close(v.done)
+	t := time.NewTicker(liveTick)
+	defer t.Stop()
+	for {
+		select {
+		case <-v.stopped:
+			return
+		case <-t.C:
+		}
+		v.mu.Lock()
+		if v.dirty || len(v.active) > 0 {
+			v.redraw(nil, true)
+		}
+		v.mu.Unlock()
+	}
+}
+
+// permanent prints lines above the live block.
+func (v *liveView) permanent(lines ...string) { v.redraw(lines, true) }
+
+// logWriter takes runjob's own log messages (warnings) as permanent lines.
+func (v *liveView) logWriter() io.Writer { return liveLog{v} }
+
+type liveLog struct{ v *liveView }
+
+func (l liveLog) Write(p []byte) (int, error) {
+	l.v.mu.Lock()
+	defer l.v.mu.Unlock()
+	l.v.redraw([]string{string(trimNewline(p))}, true)
+	return len(p), nil
+}
+
+// Unwrap lets terminal detection (colors) see the terminal.
+func (l liveLog) Unwrap() io.Writer { return l.v.term.w }
+
+func trimNewline(p []byte) []byte {
+	for len(p) > 0 && (p[len(p)-1] == '\n' || p[len(p)-1] == '\r') {
+		p = p[:len(p)-1]
+	}
+	return p
+}
