@@ -2,11 +2,14 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -31,10 +34,11 @@ step "broken" {
 }
 `
 
-// tmuxRun runs runjob on ttyPipeline in a detached tmux of the given size
-// (its own server socket, so nothing else's tmux is touched) and returns
-// the screen and scrollback once runjob has exited.
-func tmuxRun(t *testing.T, cols int, env ...string) string {
+// tmuxRun runs runjob on the pipeline src in a detached tmux of the given
+// width (its own server socket, so nothing else's tmux is touched) and
+// returns the screen once runjob has exited. With interrupt, runjob gets
+// SIGINT once the screen shows the text.
+func tmuxRun(t *testing.T, src string, cols int, interrupt string, env ...string) string {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if dockertest.Required() {
@@ -42,7 +46,7 @@ func tmuxRun(t *testing.T, cols int, env ...string) string {
 		}
 		t.Skip("no tmux")
 	}
-	p := write(t, ttyPipeline)
+	p := write(t, src)
 	dir := filepath.Dir(p)
 	sock := filepath.Join(dir, "tmux.sock")
 	tmux := func(args ...string) string {
@@ -52,7 +56,8 @@ func tmuxRun(t *testing.T, cols int, env ...string) string {
 		}
 		return string(out)
 	}
-	script := fmt.Sprintf("cd %q && env %s %q %q; echo EXIT=$?; sleep 600", dir, strings.Join(append(env, "TERM=xterm-256color"), " "), binary, p)
+	script := fmt.Sprintf("cd %q && env %s %q %q --stop-timeout 1s & echo $! > %q/pid; wait $!; echo EXIT=$?; sleep 600",
+		dir, strings.Join(append(env, "TERM=xterm-256color"), " "), binary, p, dir)
 	// Tall enough that nothing scrolls away: what is checked is the screen
 	// itself (tmux moves a screen cleared from its top into the scrollback,
 	// so the scrollback holds every frame and says nothing).
@@ -65,12 +70,23 @@ func tmuxRun(t *testing.T, cols int, env ...string) string {
 		if strings.Contains(screen, "EXIT=") {
 			break
 		}
+		if interrupt != "" && strings.Contains(screen, interrupt) {
+			pid, err := os.ReadFile(filepath.Join(dir, "pid"))
+			n, _ := strconv.Atoi(strings.TrimSpace(string(pid)))
+			if err != nil || n <= 0 {
+				t.Fatalf("runjob's pid: %q %v", pid, err)
+			}
+			if err := syscall.Kill(n, syscall.SIGINT); err != nil {
+				t.Fatal(err)
+			}
+			interrupt = ""
+		}
 	}
 	if m := runIDPattern.FindStringSubmatch(strings.ReplaceAll(screen, "\n", "")); m != nil {
 		dockertest.NoLeftovers(t, dockertest.Engine(t), m[1])
 	}
-	if !strings.Contains(screen, "EXIT=1") {
-		t.Fatalf("runjob did not exit 1 in time:\n%s", screen)
+	if !strings.Contains(screen, "EXIT=") {
+		t.Fatalf("runjob did not exit in time:\n%s", screen)
 	}
 	// With colors asked off, the screen's attributes (-e) hold no SGR.
 	if slices.Contains(env, "NO_COLOR=1") && strings.Contains(tmux("capture-pane", "-p", "-e"), "\x1b[") {
@@ -86,9 +102,9 @@ func TestTTYLiveView(t *testing.T) {
 		env  []string
 	}{{100, nil}, {20, []string{"NO_COLOR=1"}}} {
 		t.Run(fmt.Sprint(c.cols), func(t *testing.T) {
-			screen := tmuxRun(t, c.cols, c.env...)
+			screen := tmuxRun(t, ttyPipeline, c.cols, "", c.env...)
 			flat := strings.ReplaceAll(screen, "\n", "") // narrow panes wrap permanent lines
-			for _, want := range []string{"✓ chatty ok", "✓ garbage ok", "✗ broken failed", "exit 7",
+			for _, want := range []string{"EXIT=1", "✓ chatty ok", "✓ garbage ok", "✗ broken failed", "exit 7",
 				"│ broken line 29", "│ broken line 20", "3 steps: 2 ok, 1 failed"} {
 				if !strings.Contains(flat, want) {
 					t.Errorf("screen lacks %q:\n%s", want, screen)
@@ -112,5 +128,28 @@ func TestTTYLiveView(t *testing.T) {
 				t.Errorf("control characters on screen: %q", screen)
 			}
 		})
+	}
+}
+
+// An interrupt's notice is printed above the live block, not into it: the
+// block is still erased cleanly and the cancelled steps collapse.
+func TestTTYInterrupt(t *testing.T) {
+	dockertest.Engine(t)
+	screen := tmuxRun(t, `
+step "sleeper" {
+  image   = "busybox:latest"
+  command = ["sh", "-c", "echo waiting; exec sleep 60"]
+}`, 60, "sleeper 1s waiting")
+	flat := strings.ReplaceAll(screen, "\n", "")
+	for _, want := range []string{"runjob: interrupt: stopping running steps", "- sleeper cancelled", "EXIT=130"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("screen lacks %q:\n%s", want, screen)
+		}
+	}
+	if n := strings.Count(flat, "stopping running steps"); n != 1 {
+		t.Errorf("the notice shows %d times:\n%s", n, screen)
+	}
+	if strings.ContainsAny(screen, strings.Join(spinner, "")) {
+		t.Errorf("a live frame is left on screen:\n%s", screen)
 	}
 }

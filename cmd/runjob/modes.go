@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -76,4 +77,32 @@ func newView(format string, g *pipeline.Graph, runID string, m *mask.Masker, std
 	log := logTo(merr)
 	return view{log: log, output: plainOutput(g, stdout, stderr, colorful(stdout), colorful(stderr)),
 		observer: &logObserver{log: log, human: true}}
+}
+
+// notices carries messages from outside the run (the interrupt handler's)
+// to stderr, or through the live view while it owns the terminal: written
+// straight to stderr, they would land inside its block and break the
+// redraw.
+var notices noticeWriter
+
+type noticeWriter struct {
+	mu sync.Mutex
+	w  io.Writer // nil: stderr
+}
+
+func (n *noticeWriter) Write(p []byte) (int, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.w == nil {
+		return os.Stderr.Write(p)
+	}
+	return n.w.Write(p)
+}
+
+// set routes notices to w (nil: back to stderr). Callers must not hold a
+// lock that w's Write takes.
+func (n *noticeWriter) set(w io.Writer) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.w = w
 }

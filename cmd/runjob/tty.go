@@ -83,6 +83,14 @@ func (v *liveView) step(name string) *liveStep {
 
 // Event implements executor.Observer.
 func (v *liveView) Event(ev executor.Event) {
+	// Before taking mu: a notice being written holds notices' lock and
+	// waits for mu.
+	switch ev.Kind {
+	case executor.EventRunStarted:
+		notices.set(v.logWriter())
+	case executor.EventRunFinished:
+		notices.set(nil)
+	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	switch ev.Kind {
