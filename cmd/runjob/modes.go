@@ -66,7 +66,7 @@ func newView(format string, g *pipeline.Graph, runID string, m *mask.Masker, std
 		log := logTo(merr)
 		return view{log: log, output: jsonOutput(log), observer: &logObserver{log: log}}
 	case "tty":
-		lv := newLiveView(g, newTerminal(merr), time.Now)
+		lv := newLiveView(newTerminal(merr), time.Now)
 		log := logTo(lv.logWriter())
 		return view{log: log, output: lv, observer: lv}
 	case "github":

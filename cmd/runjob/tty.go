@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/runjob/runjob/executor"
-	"github.com/runjob/runjob/pipeline"
 )
 
 // liveTick is the live view's fastest redraw: often enough to look alive,
@@ -17,8 +16,8 @@ const liveTick = 100 * time.Millisecond
 // liveTail is how many of a step's last lines a failure shows.
 const liveTail = 10
 
-// liveView is the tty format: a block of lines at the bottom of the
-// terminal, one per active step, redrawn in place; everything above it is
+// liveView is the tty format: a block of lines under everything printed so
+// far, one per active step, redrawn in place; everything above it is
 // permanent (finished steps, retries, artifacts, warnings). Step output is
 // not printed: it is kept in the run record, and here only its last line
 // (and a failed step's last lines) is shown. Output lines, events and log
@@ -31,7 +30,6 @@ type liveView struct {
 	mu      sync.Mutex
 	steps   map[string]*liveStep
 	active  []*liveStep
-	total   int
 	queued  int
 	drawn   int
 	dirty   bool
@@ -51,8 +49,8 @@ type liveStep struct {
 	n       int // lines seen; tail is a ring indexed by n
 }
 
-func newLiveView(g *pipeline.Graph, term *terminal, now func() time.Time) *liveView {
-	v := &liveView{term: term, now: now, steps: map[string]*liveStep{}, total: g.Len()}
+func newLiveView(term *terminal, now func() time.Time) *liveView {
+	v := &liveView{term: term, now: now, steps: map[string]*liveStep{}}
 	v.lines = executor.NewLineOutput(0, v.line)
 	return v
 }

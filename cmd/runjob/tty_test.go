@@ -8,27 +8,22 @@ import (
 	"time"
 
 	"github.com/runjob/runjob/executor"
-	"github.com/runjob/runjob/pipeline"
 )
 
 // More active steps than the terminal has rows: the live block stays
 // within the screen (a block taller than the screen could not be moved
 // back over) and says how many it leaves out.
 func TestLiveViewFitsTheScreen(t *testing.T) {
-	steps := make([]*pipeline.Step, 40)
+	steps := make([]string, 40)
 	for i := range steps {
-		steps[i] = &pipeline.Step{Name: fmt.Sprintf("step-%02d", i), Image: "busybox"}
-	}
-	g, err := pipeline.NewGraph(&pipeline.Pipeline{Name: "p", Steps: steps})
-	if err != nil {
-		t.Fatal(err)
+		steps[i] = fmt.Sprintf("step-%02d", i)
 	}
 	var screen bytes.Buffer
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	v := newLiveView(g, &terminal{w: &screen, fd: -1}, func() time.Time { return t0.Add(90 * time.Second) })
+	v := newLiveView(&terminal{w: &screen, fd: -1}, func() time.Time { return t0.Add(90 * time.Second) })
 	for _, s := range steps {
-		v.Event(executor.Event{Kind: executor.EventStepQueued, Step: s.Name, Image: s.Image})
-		v.Event(executor.Event{Kind: executor.EventStepStarted, Step: s.Name, Time: t0})
+		v.Event(executor.Event{Kind: executor.EventStepQueued, Step: s, Image: "busybox"})
+		v.Event(executor.Event{Kind: executor.EventStepStarted, Step: s, Time: t0})
 	}
 	o, _ := v.Open("step-00")
 	fmt.Fprint(o, "\x1b[31mhello\x1b[0m from step zero\n")
@@ -53,13 +48,9 @@ func TestLiveViewFitsTheScreen(t *testing.T) {
 // A step waiting for its image shows the pull's progress; once it runs,
 // its elapsed time and last line.
 func TestLiveViewShowsPullThenOutput(t *testing.T) {
-	g, err := pipeline.NewGraph(&pipeline.Pipeline{Name: "p", Steps: []*pipeline.Step{{Name: "build", Image: "golang:1"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var screen bytes.Buffer
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	v := newLiveView(g, &terminal{w: &screen, fd: -1}, func() time.Time { return t0.Add(5 * time.Second) })
+	v := newLiveView(&terminal{w: &screen, fd: -1}, func() time.Time { return t0.Add(5 * time.Second) })
 	frame := func() string {
 		screen.Reset()
 		v.mu.Lock()
