@@ -38,11 +38,11 @@ func main() {
 		n := 0
 		for sig := range sigs {
 			if n++; n == 1 {
-				fmt.Fprintf(os.Stderr, "runjob: %s: stopping running steps, then removing their containers (interrupt again to kill them at once)\n", sig)
+				fmt.Fprintf(&notices, "runjob: %s: stopping running steps, then removing their containers (interrupt again to kill them at once)\n", sig)
 				cancel(fmt.Errorf("interrupted by %s", sig))
 				continue
 			}
-			fmt.Fprintf(os.Stderr, "runjob: %s again: killing containers now; they are still removed\n", sig)
+			fmt.Fprintf(&notices, "runjob: %s again: killing containers now; they are still removed\n", sig)
 			forceNow()
 		}
 	}()

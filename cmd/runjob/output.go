@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 
 	"github.com/rs/zerolog"
@@ -9,36 +11,65 @@ import (
 	"github.com/runjob/runjob/pipeline"
 )
 
-// newOutput returns where step output goes. Human modes print each line
-// prefixed with its step name, padded so the lines align: stdout lines on
-// runjob's stdout, stderr lines on its stderr, so the two stay apart. JSON
-// mode logs each line as an "output" event. Either way a line is written
-// with one call under the executor's line lock, so parallel steps never mix
-// within a line.
-func newOutput(format string, g *pipeline.Graph, log zerolog.Logger, stdout, stderr io.Writer) executor.Output {
-	if format == "json" {
-		return executor.NewLineOutput(0, func(step string, stream executor.Stream, line []byte) {
-			log.Info().Str(fieldEvent, "output").Str(fieldStep, step).Str(fieldStream, string(stream)).
-				Bytes(fieldLine, line).Send()
-		})
-	}
+// Every Output here is an executor.NewLineOutput: a line is handed over
+// whole, one at a time across all steps, so parallel steps never mix within
+// a line, and a line is at most executor.DefaultMaxLine bytes.
+
+// jsonOutput logs each line as an "output" event. zerolog escapes control
+// characters and replaces invalid UTF-8, so binary output stays valid JSON.
+func jsonOutput(log zerolog.Logger) executor.Output {
+	return executor.NewLineOutput(0, func(step string, stream executor.Stream, line []byte) {
+		log.Info().Str(fieldEvent, "output").Str(fieldStep, step).Str(fieldStream, string(stream)).
+			Bytes(fieldLine, line).Send()
+	})
+}
+
+// stepColors are the ANSI foreground colors steps' prefixes cycle through:
+// the readable ones on both dark and light backgrounds.
+var stepColors = []string{"36", "33", "35", "32", "34", "96", "93", "95", "92", "94"}
+
+// plainOutput prints each line prefixed with its step name, padded so the
+// lines align: stdout lines on runjob's stdout, stderr lines on its stderr,
+// so the two stay apart. The prefix is colored per step where that stream
+// is a terminal and NO_COLOR is unset.
+func plainOutput(g *pipeline.Graph, stdout, stderr io.Writer, colorOut, colorErr bool) executor.Output {
 	width := 0
 	for i := range g.Len() {
 		width = max(width, len(g.Step(i).Name))
 	}
+	prefix := func(color bool) map[string][]byte {
+		m := make(map[string][]byte, g.Len())
+		for i := range g.Len() {
+			name := g.Step(i).Name
+			p := fmt.Sprintf("%-*s | ", width, name)
+			if color {
+				p = fmt.Sprintf("\x1b[%sm%-*s\x1b[0m | ", stepColors[i%len(stepColors)], width, name)
+			}
+			m[name] = []byte(p)
+		}
+		return m
+	}
+	prefixOut, prefixErr := prefix(colorOut), prefix(colorErr)
 	var buf []byte
 	return executor.NewLineOutput(0, func(step string, stream executor.Stream, line []byte) {
-		buf = append(buf[:0], step...)
-		for range width - len(step) {
-			buf = append(buf, ' ')
-		}
-		buf = append(buf, " | "...)
-		buf = append(buf, line...)
-		buf = append(buf, '\n')
-		w := stdout
+		w, p := stdout, prefixOut[step]
 		if stream == executor.Stderr {
-			w = stderr
+			w, p = stderr, prefixErr[step]
 		}
+		buf = append(append(append(buf[:0], p...), lastCRSegment(line)...), '\n')
 		_, _ = w.Write(buf)
 	})
+}
+
+// lastCRSegment is what a terminal would show of a line redrawn with
+// carriage returns (a progress bar: "10%\r20%\r30%"): the last non-empty
+// segment. A CRLF line ending is just dropped. Without this, the bar's
+// earlier states would overwrite the prefix on a terminal. The run record
+// keeps the line as the step printed it.
+func lastCRSegment(line []byte) []byte {
+	line = bytes.TrimRight(line, "\r")
+	if i := bytes.LastIndexByte(line, '\r'); i >= 0 {
+		return line[i+1:]
+	}
+	return line
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -109,10 +110,8 @@ func runCmd(cmd *cobra.Command, args []string, opts *runOptions, fn func(context
 		return err
 	}
 	opts.Vars = vars
-	switch opts.LogFormat {
-	case "auto", "plain", "json":
-	default:
-		return fmt.Errorf("--log-format %q: want auto, plain or json", opts.LogFormat)
+	if !slices.Contains(logFormats, opts.LogFormat) {
+		return fmt.Errorf("--log-format %q: want one of %s", opts.LogFormat, strings.Join(logFormats, ", "))
 	}
 	return fn(cmd.Context(), opts)
 }
@@ -125,7 +124,7 @@ func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 	f.IntVarP(&opts.Concurrency, "concurrency", "j", 0, "run at most N steps at once (default: the pipeline's concurrency, else the number of CPUs)")
 	f.StringVar(&opts.ArtifactsDir, "artifacts", "", "export artifacts under DIR (default: .runjob/artifacts beside the pipeline file)")
 	f.StringVar(&opts.JUnit, "junit", "", "also write the results as JUnit XML to FILE (one testcase per step)")
-	f.StringVar(&opts.LogFormat, "log-format", "auto", "log format: auto (human-readable), plain, or json (one JSON object per line on stdout)")
+	f.StringVar(&opts.LogFormat, "log-format", "auto", "output: auto (github in GitHub Actions, tty on a terminal, else plain), tty (live view), plain (prefixed lines), json (one JSON object per line on stdout), github (log groups and annotations)")
 	addExecFlags(cmd, &opts.Exec)
 }
 

@@ -29,9 +29,9 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 	runID := executor.NewRunID()
 	// Sensitive values are masked on every path: output, log, summary, record.
 	masker := mask.New(p.Sensitive...)
-	stdout, stderr := io.Writer(maskWriter{opts.Stdout, masker}), io.Writer(maskWriter{opts.Stderr, masker})
-	log := newLogger(opts.LogFormat, stdout, stderr).With().
-		Str(fieldRunID, runID).Str(fieldPipeline, p.Name).Logger()
+	stderr := io.Writer(maskWriter{opts.Stderr, masker})
+	view := newView(opts.LogFormat, g, runID, masker, opts.Stdout, opts.Stderr)
+	log := view.log
 
 	eng, err := connect(ctx)
 	if err != nil {
@@ -44,10 +44,8 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 	if artifactsDir == "" {
 		artifactsDir = filepath.Join(p.Dir, ".runjob", "artifacts")
 	}
-	human := opts.LogFormat != "json"
 	rec := startRecord(g, runID, stderr)
-	var output executor.Output = newOutput(opts.LogFormat, g, log, opts.Stdout, opts.Stderr)
-	var observer executor.Observer = &logObserver{log: log, human: human}
+	output, observer := view.output, view.observer
 	if rec != nil {
 		output, observer = report.MultiOutput(output, rec), report.MultiObserver(observer, rec)
 	}

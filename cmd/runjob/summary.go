@@ -10,12 +10,29 @@ import (
 	"github.com/runjob/runjob/executor"
 )
 
+// summaryHeader names the summary's columns, in the text table and in the
+// markdown one written for GitHub Actions.
+var summaryHeader = []string{"STEP", "STATUS", "EXIT", "ATTEMPTS", "DURATION", "DETAIL"}
+
 // writeSummary prints the end-of-run table, then one line of totals. It goes
 // to stderr in every mode, so stdout stays step output (or pure JSON).
 func writeSummary(w io.Writer, res *executor.Result) {
 	var table strings.Builder
 	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "STEP\tSTATUS\tEXIT\tATTEMPTS\tDURATION\tDETAIL")
+	for _, row := range append([][]string{summaryHeader}, summaryRows(res)...) {
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	_ = tw.Flush()
+	// tabwriter pads the empty last cell; trailing blanks are just noise.
+	for _, line := range strings.Split(strings.TrimSuffix(table.String(), "\n"), "\n") {
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
+	fmt.Fprintln(w, summaryTotals(res))
+}
+
+// summaryRows is one row of cells per step, in declaration order.
+func summaryRows(res *executor.Result) [][]string {
+	rows := make([][]string, 0, len(res.Steps))
 	for _, s := range res.Steps {
 		exit := "-"
 		if s.ExitCode >= 0 {
@@ -36,14 +53,14 @@ func writeSummary(w io.Writer, res *executor.Result) {
 		if n := len(s.Attempts); n > 0 {
 			attempts = fmt.Sprint(n)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, s.Status, exit, attempts, dur, detail)
+		rows = append(rows, []string{s.Name, string(s.Status), exit, attempts, dur, detail})
 	}
-	_ = tw.Flush()
-	// tabwriter pads the empty last cell; trailing blanks are just noise.
-	for _, line := range strings.Split(strings.TrimSuffix(table.String(), "\n"), "\n") {
-		fmt.Fprintln(w, strings.TrimRight(line, " "))
-	}
+	return rows
+}
 
+// summaryTotals is the line under the table: counts by status, wall time
+// and the run ID.
+func summaryTotals(res *executor.Result) string {
 	var parts []string
 	for _, st := range []executor.Status{executor.StatusOK, executor.StatusFailedAllowed, executor.StatusFailed,
 		executor.StatusTimeout, executor.StatusOOMKilled, executor.StatusError, executor.StatusSkipped, executor.StatusCancelled} {
@@ -52,5 +69,21 @@ func writeSummary(w io.Writer, res *executor.Result) {
 		}
 	}
 	wall := res.Finished.Sub(res.Started).Round(time.Millisecond)
-	fmt.Fprintf(w, "%d step%s: %s in %s (run %s)\n", len(res.Steps), plural(len(res.Steps)), strings.Join(parts, ", "), wall, res.RunID)
+	return fmt.Sprintf("%d step%s: %s in %s (run %s)", len(res.Steps), plural(len(res.Steps)), strings.Join(parts, ", "), wall, res.RunID)
+}
+
+// writeMarkdownSummary writes the summary as a GitHub-flavoured markdown
+// table, for $GITHUB_STEP_SUMMARY.
+func writeMarkdownSummary(w io.Writer, res *executor.Result) {
+	cell := strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ")
+	fmt.Fprintf(w, "### runjob: %s\n\n", cell.Replace(res.Pipeline))
+	fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(summaryHeader, " | "), strings.Repeat("---|", len(summaryHeader)))
+	for _, row := range summaryRows(res) {
+		for i := range row {
+			row[i] = cell.Replace(row[i])
+		}
+		row[0] = "`" + strings.ReplaceAll(row[0], "`", "'") + "`"
+		fmt.Fprintf(w, "| %s |\n", strings.Join(row, " | "))
+	}
+	fmt.Fprintf(w, "\n%s\n\n", cell.Replace(summaryTotals(res)))
 }
