@@ -228,23 +228,25 @@ smoke_test() {
 	return "$rc"
 }
 
-# ensure_chromium: the HTML report test (report/browser_test.go) opens
-# report.html in headless Chromium. As root on Debian, install Debian's
-# chromium when it is missing; elsewhere only say so (the test then skips,
-# except under CI=true or RUNJOB_REQUIRE_CHROMIUM=1, where it fails).
-ensure_chromium() {
-	have chromium && return 0
+# ensure_tool CMD PACKAGE WHAT: tools the tests drive. As root on Debian,
+# install Debian's PACKAGE when CMD is missing; elsewhere only say so (the
+# tests then skip, except under CI=true, where they fail).
+#   chromium: the HTML report test opens report.html headless.
+#   tmux: the tty-mode test runs runjob in a real terminal.
+ensure_tool() {
+	have "$1" && return 0
 	if ! is_root_debian; then
-		log "chromium not found: the HTML report browser test will skip (install Debian's chromium package)"
+		log "$1 not found: $3 will skip (install Debian's $2 package)"
 		return 0
 	fi
 	local t0=$SECONDS
-	apt_install chromium
-	have chromium || die "chromium is not on PATH after installing it"
-	log "chromium $(chromium --version 2>/dev/null | awk '{print $2}') installed in $((SECONDS - t0))s"
+	apt_install "$2"
+	have "$1" || die "$1 is not on PATH after installing $2"
+	log "$2 installed in $((SECONDS - t0))s"
 }
 
-ensure_chromium
+ensure_tool chromium chromium "the HTML report browser test"
+ensure_tool tmux tmux "the tty output test"
 
 # ---------------------------------------------------------------------------
 # 1. Is an engine already there?
