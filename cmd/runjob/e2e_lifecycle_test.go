@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -328,9 +329,41 @@ step "next" {
 	}
 }
 
-func TestDockerContextIsRefusedClearly(t *testing.T) {
-	r := runjob(t, []string{"DOCKER_HOST=", "DOCKER_CONTEXT=remote"}, "../../examples/hello.hcl")
-	if r.code != 3 || !strings.Contains(r.stderr, `docker context "remote" (DOCKER_CONTEXT) is not supported: set DOCKER_HOST`) {
-		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+// Docker CLI contexts are followed like the docker CLI does: a context made
+// by `docker context create` (DOCKER_CONTEXT, or `docker context use`), and
+// an unknown one is a clear error naming it.
+func TestDockerContextIsFollowed(t *testing.T) {
+	dockertest.Engine(t)
+	cfg := t.TempDir()
+	docker := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("docker", args...)
+		cmd.Env = append(os.Environ(), "DOCKER_CONFIG="+cfg, "DOCKER_HOST=", "DOCKER_CONTEXT=")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("docker %v: %v\n%s", args, err, out)
+		}
+	}
+	// Two sockets runjob would never pick by itself: a link to the real
+	// one, and one where nothing listens.
+	link, dead := filepath.Join(cfg, "link.sock"), filepath.Join(cfg, "dead.sock")
+	if err := os.Symlink("/var/run/docker.sock", link); err != nil {
+		t.Fatal(err)
+	}
+	docker("context", "create", "runjob-link", "--docker", "host=unix://"+link)
+	docker("context", "create", "runjob-dead", "--docker", "host=unix://"+dead)
+	env := []string{"DOCKER_CONFIG=" + cfg, "DOCKER_HOST="}
+	if r := runjob(t, append(env, "DOCKER_CONTEXT=runjob-dead"), "../../examples/hello.hcl"); r.code != 3 || !strings.Contains(r.stderr, "unix://"+dead) {
+		t.Fatalf("DOCKER_CONTEXT=runjob-dead: exit %d, want 3 naming %s\n%s", r.code, dead, r.stderr)
+	}
+	if r := runjob(t, append(env, "DOCKER_CONTEXT=runjob-link"), "../../examples/hello.hcl", "--artifacts", t.TempDir()); r.code != 0 {
+		t.Fatalf("DOCKER_CONTEXT=runjob-link: exit %d\n%s", r.code, r.stderr)
+	}
+	docker("context", "use", "runjob-dead")
+	if r := runjob(t, append(env, "DOCKER_CONTEXT="), "../../examples/hello.hcl"); r.code != 3 || !strings.Contains(r.stderr, "unix://"+dead) {
+		t.Fatalf("currentContext runjob-dead: exit %d, want 3 naming %s\n%s", r.code, dead, r.stderr)
+	}
+	r := runjob(t, append(env, "DOCKER_CONTEXT=remote"), "../../examples/hello.hcl")
+	if r.code != 3 || !strings.Contains(r.stderr, `docker context "remote" (DOCKER_CONTEXT)`) {
+		t.Fatalf("unknown context: exit %d\n%s", r.code, r.stderr)
 	}
 }

@@ -1,37 +1,77 @@
 package docker
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/cpuguy83/dockercfg"
+	"github.com/moby/moby/client"
 )
 
-// checkContext refuses a docker CLI context runjob cannot follow. Reading
-// the CLI's context store needs github.com/docker/cli, a large module with
-// its own dependency tree; rather than import it, or guess at its on-disk
-// format, runjob supports the "default" context (DOCKER_HOST and the TLS
-// variables, as client.FromEnv reads them) and says so plainly otherwise,
-// instead of silently talking to a different daemon than `docker` does.
-// DOCKER_HOST, when set, wins over contexts, as it does in the docker CLI.
-func checkContext() error {
+// contextOpts follows the docker CLI's context selection: DOCKER_HOST wins;
+// else DOCKER_CONTEXT; else currentContext in config.json; "default" (or
+// none) means the environment and the local socket. A named context is read
+// from the CLI's context store, whose layout is small and stable:
+// contexts/meta/<sha256 of name>/meta.json holds the endpoint, and
+// contexts/tls/<sha256>/docker/{ca,cert,key}.pem its TLS material. (The
+// docker/cli module that owns this format is far larger than the 40 lines
+// of reading it takes.)
+func contextOpts() ([]client.Opt, error) {
 	if os.Getenv("DOCKER_HOST") != "" {
-		return nil
+		return nil, nil
 	}
+	configPath, _ := dockercfg.ConfigPath()
 	name, from := os.Getenv("DOCKER_CONTEXT"), "DOCKER_CONTEXT"
 	if name == "" {
 		cfg, err := dockercfg.LoadDefaultConfig()
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil // credentials will report a broken config where it matters
+			return nil, nil // credentials will report a broken config where it matters
 		}
-		path, _ := dockercfg.ConfigPath()
-		name, from = cfg.CurrentContext, "currentContext in "+path
+		name, from = cfg.CurrentContext, "currentContext in "+configPath
 	}
 	if name == "" || name == "default" {
-		return nil
+		return nil, nil
 	}
-	return fmt.Errorf("docker context %q (%s) is not supported: set DOCKER_HOST to its endpoint instead, "+
-		"e.g. DOCKER_HOST=$(docker context inspect %s --format '{{.Endpoints.docker.Host}}')", name, from, name)
+	store := filepath.Join(filepath.Dir(configPath), "contexts")
+	sum := sha256.Sum256([]byte(name))
+	id := hex.EncodeToString(sum[:])
+	metaPath := filepath.Join(store, "meta", id, "meta.json")
+	b, err := os.ReadFile(metaPath)
+	if err != nil {
+		return nil, fmt.Errorf("docker context %q (%s): %w", name, from, err)
+	}
+	var meta struct {
+		Endpoints struct {
+			Docker struct {
+				Host          string
+				SkipTLSVerify bool
+			} `json:"docker"`
+		}
+	}
+	if err := json.Unmarshal(b, &meta); err != nil {
+		return nil, fmt.Errorf("docker context %q: %s: %w", name, metaPath, err)
+	}
+	host := meta.Endpoints.Docker.Host
+	switch {
+	case host == "":
+		return nil, fmt.Errorf("docker context %q: %s has no docker endpoint", name, metaPath)
+	case strings.HasPrefix(host, "ssh://"):
+		return nil, fmt.Errorf("docker context %q uses %s: ssh endpoints are not supported; forward the socket (ssh -L) and set DOCKER_HOST", name, host)
+	case meta.Endpoints.Docker.SkipTLSVerify:
+		return nil, fmt.Errorf("docker context %q skips TLS verification, which runjob does not do", name)
+	}
+	opts := []client.Opt{client.WithHost(host)}
+	tls := filepath.Join(store, "tls", id, "docker")
+	if _, err := os.Stat(filepath.Join(tls, "ca.pem")); err == nil {
+		opts = append(opts, client.WithTLSClientConfig(filepath.Join(tls, "ca.pem"),
+			filepath.Join(tls, "cert.pem"), filepath.Join(tls, "key.pem")))
+	}
+	return opts, nil
 }

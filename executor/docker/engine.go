@@ -6,8 +6,7 @@
 // DOCKER_CERT_PATH, DOCKER_TLS_VERIFY) and negotiates the API version down to
 // what the daemon speaks, so Debian's 20.10 engine (API 1.41) works as well
 // as current ones. Docker CLI contexts (DOCKER_CONTEXT, `docker context use`)
-// are not read: New refuses to guess and says how to set DOCKER_HOST
-// instead (see context.go).
+// are followed as the docker CLI does (see context.go).
 package docker
 
 import (
@@ -30,10 +29,12 @@ var _ executor.Engine = (*Engine)(nil)
 // New returns an Engine configured from the environment like the docker CLI.
 // It does not contact the daemon; call Ping for that.
 func New(opts ...client.Opt) (*Engine, error) {
-	if err := checkContext(); err != nil {
+	ctxOpts, err := contextOpts()
+	if err != nil {
 		return nil, err
 	}
-	cli, err := client.New(append([]client.Opt{client.FromEnv}, opts...)...)
+	base := append([]client.Opt{client.FromEnv}, ctxOpts...)
+	cli, err := client.New(append(base, opts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("docker client: %w", err)
 	}
