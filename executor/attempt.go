@@ -80,7 +80,7 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 	if err != nil {
 		return id, engineFailure(ctx, at, fmt.Errorf("run container %s: %w", spec.Name, err))
 	}
-	at.ExitCode = exit.Code
+	at.ExitCode, at.ImageID = exit.Code, exit.ImageID
 	switch {
 	case exit.OOMKilled && exit.Code != 0:
 		// (A child killed for memory while the main process went on to

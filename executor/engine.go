@@ -147,4 +147,7 @@ type ExitStatus struct {
 	Code int
 	// OOMKilled is true when the kernel killed it for exceeding its memory limit.
 	OOMKilled bool
+	// ImageID identifies the exact image that ran (sha256 of its config),
+	// when the engine reports it.
+	ImageID string
 }

@@ -99,6 +99,9 @@ type StepResult struct {
 	// Kept is the name of the container kept for debugging
 	// (--keep-on-failure); "" when it was removed.
 	Kept string
+	// ImageID is the exact image the last attempt ran (sha256 of its
+	// config), when the engine reported it.
+	ImageID string
 }
 
 // Attempt is one run of a step's container.
@@ -110,6 +113,7 @@ type Attempt struct {
 	Container string
 	Started   time.Time
 	Finished  time.Time
+	ImageID   string
 }
 
 // Duration is how long the last attempt's container ran.

@@ -58,12 +58,12 @@ func buildStep(sr *executor.StepResult, g *pipeline.Graph) Step {
 			}
 		}
 	}
-	// The executor runs a step at most once today, so a step that started
-	// has exactly one attempt, and it is the step itself.
-	if s.Started != nil {
+	s.ImageDigest = sr.ImageID
+	for _, a := range sr.Attempts {
 		s.Attempts = append(s.Attempts, Attempt{
-			Number: 1, Status: s.Status, ExitCode: s.ExitCode, OOMKilled: s.OOMKilled,
-			Error: s.Error, Started: s.Started, Finished: s.Finished, DurationMS: s.DurationMS,
+			Number: a.Number, Status: string(a.Status), ExitCode: exitCode(a.ExitCode),
+			OOMKilled: a.Status == executor.StatusOOMKilled, Error: errString(a.Err), Container: a.Container,
+			Started: timePtr(a.Started), Finished: timePtr(a.Finished), DurationMS: millis(a.Started, a.Finished),
 		})
 	}
 	for _, a := range sr.Artifacts {

@@ -2,8 +2,10 @@ package report
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,6 +107,18 @@ func recordFixture(t testing.TB, root string) *Report {
 		}
 		if fs.from >= 0 {
 			sr.ExitCode, sr.Started, sr.Finished = fs.exit, at(fs.from), at(fs.to)
+			sr.ImageID = "sha256:" + strings.Repeat(fmt.Sprint(i%10), 64)
+			container := "runjob-" + fixtureRunID + "-" + FileName(fs.name)
+			if fs.status == executor.StatusFailed {
+				// A retried step: the first attempt timed out, the second failed.
+				sr.Attempts = append(sr.Attempts, executor.Attempt{Number: 1, Status: executor.StatusTimeout,
+					ExitCode: executor.TimeoutExitCode, Err: errors.New("timed out after 1s"), Container: container,
+					Started: at(fs.from - 1.5), Finished: at(fs.from - 0.5)})
+				container += "-try2"
+			}
+			sr.Attempts = append(sr.Attempts, executor.Attempt{Number: len(sr.Attempts) + 1, Status: fs.status,
+				ExitCode: fs.exit, Err: fs.err, Container: container, Started: sr.Started, Finished: sr.Finished,
+				ImageID: sr.ImageID})
 			rec.Event(executor.Event{Kind: executor.EventStepStarted, Time: sr.Started, Step: fs.name,
 				Container: "runjob-" + fixtureRunID + "-" + FileName(fs.name)})
 			stdout, stderr := rec.Open(fs.name)

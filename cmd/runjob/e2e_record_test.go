@@ -78,13 +78,22 @@ step "fine" {
 		var rep struct {
 			RunID string `json:"run_id"`
 			Steps []struct {
-				Name   string `json:"name"`
-				Status string `json:"status"`
+				Name        string `json:"name"`
+				Status      string `json:"status"`
+				ImageDigest string `json:"image_digest"`
+				Attempts    []struct {
+					Number int `json:"number"`
+				} `json:"attempts"`
 			} `json:"steps"`
 		}
 		b, _ := os.ReadFile(filepath.Join(dir, "report.json"))
 		if err := json.Unmarshal(b, &rep); err != nil || rep.RunID != r.runID || len(rep.Steps) != 2 || rep.Steps[0].Status != "failed" {
 			t.Errorf("%s: report.json = %+v (%v)", format, rep, err)
+		}
+		for _, st := range rep.Steps {
+			if !strings.HasPrefix(st.ImageDigest, "sha256:") || len(st.Attempts) != 1 {
+				t.Errorf("%s: step %s: image_digest %q, %d attempts", format, st.Name, st.ImageDigest, len(st.Attempts))
+			}
 		}
 		var suite struct {
 			Tests    int `xml:"tests,attr"`

@@ -95,7 +95,7 @@ func (e *Engine) exitStatus(ctx context.Context, id string) (executor.ExitStatus
 		}
 		st := ins.Container.State
 		if st.OOMKilled || st.ExitCode != 137 || time.Now().After(deadline) {
-			return executor.ExitStatus{Code: st.ExitCode, OOMKilled: st.OOMKilled}, nil
+			return executor.ExitStatus{Code: st.ExitCode, OOMKilled: st.OOMKilled, ImageID: ins.Container.Image}, nil
 		}
 		select {
 		case <-ctx.Done():
