@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/runjob/runjob/pipeline"
 	"github.com/runjob/runjob/pipeline/hclconfig"
+	"github.com/runjob/runjob/report"
 )
 
 func newGraphCmd(stdout, stderr io.Writer, fn func(context.Context, *listOptions) error) *cobra.Command {
@@ -41,14 +43,17 @@ func graphPipeline(_ context.Context, opts *listOptions) error {
 	if err != nil {
 		return err
 	}
+	// One layout source for every format and for report.html's graph:
+	// columns by longest dependency path, declaration order within them.
+	lay := report.NewLayout(g)
 	var out string
 	switch opts.Format {
 	case "mermaid":
-		out = mermaid(g)
+		out = mermaid(g, lay)
 	case "json":
-		out, err = graphJSON(g)
+		out, err = graphJSON(g, lay)
 	default:
-		out = dot(g)
+		out = dot(g, lay)
 	}
 	if err != nil {
 		return &exitError{code: exitEngine, err: err}
@@ -57,10 +62,17 @@ func graphPipeline(_ context.Context, opts *listOptions) error {
 	return err
 }
 
-func dot(g *pipeline.Graph) string {
+func dot(g *pipeline.Graph, lay report.Layout) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "digraph %s {\n  rankdir=LR;\n  node [shape=box];\n", strconv.Quote(g.Pipeline().Name))
-	for i := range g.Len() {
+	for _, layer := range layers(lay) {
+		b.WriteString("  { rank=same;")
+		for _, i := range layer {
+			fmt.Fprintf(&b, " %s;", strconv.Quote(g.Step(i).Name))
+		}
+		b.WriteString(" }\n")
+	}
+	for _, i := range inLayoutOrder(lay) {
 		s := g.Step(i)
 		style := ""
 		if s.Skip {
@@ -79,10 +91,10 @@ func dot(g *pipeline.Graph) string {
 
 // mermaid names nodes s0, s1, ... since step names may hold brackets,
 // which Mermaid reads as shapes; the label carries the real name.
-func mermaid(g *pipeline.Graph) string {
+func mermaid(g *pipeline.Graph, lay report.Layout) string {
 	var b strings.Builder
 	b.WriteString("flowchart LR\n")
-	for i := range g.Len() {
+	for _, i := range inLayoutOrder(lay) {
 		s := g.Step(i)
 		label := strings.NewReplacer(`"`, "#quot;").Replace(s.Name + "<br/>" + s.Image)
 		fmt.Fprintf(&b, "  s%d[\"%s\"]\n", i, label)
@@ -103,9 +115,17 @@ type graphStep struct {
 	Image     string   `json:"image"`
 	DependsOn []string `json:"depends_on"`
 	Skip      bool     `json:"skip,omitempty"`
+	// Layer, Order and the box come from report.NewLayout, as drawn in
+	// report.html.
+	Layer int     `json:"layer"`
+	Order int     `json:"order"`
+	X     float64 `json:"x"`
+	Y     float64 `json:"y"`
+	W     float64 `json:"w"`
+	H     float64 `json:"h"`
 }
 
-func graphJSON(g *pipeline.Graph) (string, error) {
+func graphJSON(g *pipeline.Graph, lay report.Layout) (string, error) {
 	out := struct {
 		Pipeline string      `json:"pipeline"`
 		Steps    []graphStep `json:"steps"`
@@ -117,7 +137,9 @@ func graphJSON(g *pipeline.Graph) (string, error) {
 		if deps == nil {
 			deps = []string{}
 		}
-		out.Steps = append(out.Steps, graphStep{Name: s.Name, Base: s.Base, Key: s.Key, Image: s.Image, DependsOn: deps, Skip: s.Skip})
+		n := lay.Nodes[i]
+		out.Steps = append(out.Steps, graphStep{Name: s.Name, Base: s.Base, Key: s.Key, Image: s.Image, DependsOn: deps, Skip: s.Skip,
+			Layer: n.Layer, Order: n.Order, X: n.X, Y: n.Y, W: n.W, H: n.H})
 	}
 	for _, i := range g.Order() {
 		out.Order = append(out.Order, g.Step(i).Name)
@@ -128,4 +150,30 @@ func graphJSON(g *pipeline.Graph) (string, error) {
 	enc.SetIndent("", "  ")
 	err := enc.Encode(out)
 	return b.String(), err
+}
+
+// layers groups step indices by layout column, each in drawing order.
+func layers(lay report.Layout) [][]int {
+	out := make([][]int, lay.Layers)
+	for _, i := range inLayoutOrder(lay) {
+		out[lay.Nodes[i].Layer] = append(out[lay.Nodes[i].Layer], i)
+	}
+	return out
+}
+
+// inLayoutOrder lists step indices column by column, top to bottom, so
+// tools that place nodes in declaration order draw what report.html draws.
+func inLayoutOrder(lay report.Layout) []int {
+	idx := make([]int, len(lay.Nodes))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		na, nb := lay.Nodes[idx[a]], lay.Nodes[idx[b]]
+		if na.Layer != nb.Layer {
+			return na.Layer < nb.Layer
+		}
+		return na.Order < nb.Order
+	})
+	return idx
 }
