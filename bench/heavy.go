@@ -120,3 +120,56 @@ func loadPlan() scenario {
 		},
 	}
 }
+
+// bigInput copies a 1 GiB host file into a container; the baseline creates
+// the container, `docker cp`s the directory in and starts it. Both sides
+// check the size from inside.
+func bigInput() scenario {
+	src := func(e *env) string { return filepath.Join(e.work, "input") }
+	check := func(r io.Reader) error {
+		b, err := io.ReadAll(r)
+		if err == nil && !strings.Contains(string(b), fmt.Sprint(gib)) {
+			err = fmt.Errorf("the container saw %q, want %d bytes", b, gib)
+		}
+		return err
+	}
+	return scenario{
+		name: "1 GiB input import", target: "<= 1.1x", heavy: true,
+		setup: func(e *env) error {
+			if err := os.MkdirAll(src(e), 0o755); err != nil {
+				return err
+			}
+			f, err := os.Create(filepath.Join(src(e), "big.bin"))
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = io.CopyN(f, zeros{}, gib)
+			return err
+		},
+		baseline: func(e *env) error {
+			name := "runjob-bench-import"
+			_ = docker("rm", "-f", name)
+			if err := docker("create", "--name", name, image, "sh", "-c", "wc -c < /in/big.bin"); err != nil {
+				return err
+			}
+			defer docker("rm", "-f", name)
+			if err := docker("cp", src(e), name+":/in"); err != nil {
+				return err
+			}
+			return docker("start", "-a", name)
+		},
+		runjob: func(e *env) (sample, error) {
+			p := e.pipelineFile("input", fmt.Sprintf("step \"s\" {\n  image = %q\n  command = [\"sh\", \"-c\", \"wc -c < /in/big.bin\"]\n  input \"big\" {\n    from = %q\n    to   = \"/in\"\n  }\n}\n", image, src(e)))
+			return runRunjob(e, check, p)
+		},
+	}
+}
+
+// zeros is an endless reader of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}

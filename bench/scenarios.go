@@ -111,6 +111,7 @@ func scenarios() []scenario {
 		},
 		bigOutput(),
 		bigArtifact(),
+		bigInput(),
 		loadPlan(),
 	}
 }

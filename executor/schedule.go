@@ -35,6 +35,9 @@ type schedule struct {
 
 	mu     sync.Mutex
 	images map[string]*imageOnce
+	// removals tracks containers being removed off the critical path; the
+	// run returns only when they are gone.
+	removals sync.WaitGroup
 }
 
 func (s *schedule) run(ctx context.Context, concurrency int) {
@@ -44,6 +47,7 @@ func (s *schedule) run(ctx context.Context, concurrency int) {
 	s.lostCtx, s.markLost = context.WithCancel(context.Background())
 	defer s.markLost()
 	s.lostCh = make(chan error, 1)
+	defer s.removals.Wait() // after the workers, which start removals
 	workers := newPool(concurrency)
 	defer workers.Wait()
 	if s.e.health > 0 {

@@ -61,7 +61,9 @@ func (s *schedule) settle(ctx context.Context, r *StepResult, step *pipeline.Ste
 		r.Kept = name
 		return
 	}
-	s.removeContainer(ctx, step.Name, id, name)
+	// Off the critical path: dependents start while it goes; the run waits
+	// for it before returning, so nothing is left when runjob exits.
+	s.removals.Go(func() { s.removeContainer(ctx, step.Name, id, name) })
 }
 
 // retryable reports whether an attempt that ended with st may be retried:
