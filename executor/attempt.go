@@ -18,7 +18,10 @@ const drainTimeout = 5 * time.Second
 // container is left for the caller to export from and remove.
 func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n int) (string, Attempt) {
 	e := s.e
-	spec := e.containerSpec(i, step, n, s.labels)
+	spec, err := e.containerSpec(i, step, n, s.labels)
+	if err != nil {
+		return "", Attempt{Number: n, Status: StatusError, ExitCode: -1, Err: err}
+	}
 	at := Attempt{Number: n, Status: StatusPending, ExitCode: -1, Container: spec.Name}
 	if step.Timeout > 0 {
 		var stop context.CancelFunc

@@ -37,6 +37,7 @@ type Executor struct {
 	backoff       time.Duration
 	backoffMax    time.Duration
 	health        time.Duration
+	secrets       map[string]string
 }
 
 // Option configures an Executor.
@@ -109,6 +110,12 @@ func WithRetryBackoff(base, max time.Duration) Option {
 // *EngineError, so an engine that vanishes without closing its connections
 // cannot hang the run.
 func WithHealthCheck(interval time.Duration) Option { return func(e *Executor) { e.health = interval } }
+
+// WithSecrets sets the values of the pipeline's secrets by name, read by the
+// caller when the run starts. They replace the placeholders
+// (pipeline.SecretRef) in a step's env only in the container spec handed to
+// the engine; results and events never carry them. The caller masks them.
+func WithSecrets(values map[string]string) Option { return func(e *Executor) { e.secrets = values } }
 
 // New returns an Executor that runs containers on engine.
 func New(engine Engine, opts ...Option) *Executor {

@@ -94,19 +94,29 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (e *Executor) containerSpec(index int, step *pipeline.Step, attempt int, runLabels map[string]string) *ContainerSpec {
+// containerSpec describes an attempt's container. It is the one place
+// secret values enter: the env placeholders are resolved here.
+func (e *Executor) containerSpec(index int, step *pipeline.Step, attempt int, runLabels map[string]string) (*ContainerSpec, error) {
 	labels := maps.Clone(runLabels)
 	labels[LabelStep] = step.Name
+	env := maps.Clone(step.Env)
+	for k, v := range env {
+		r, err := pipeline.ResolveSecrets(v, e.secrets)
+		if err != nil {
+			return nil, fmt.Errorf("env %s: %w", k, err)
+		}
+		env[k] = r
+	}
 	return &ContainerSpec{
 		Name:       containerName(e.runID, index, step.Name, attempt),
 		Image:      step.Image,
 		Command:    step.Command,
 		Entrypoint: step.Entrypoint,
-		Env:        maps.Clone(step.Env),
+		Env:        env,
 		Workdir:    step.Workdir,
 		User:       step.User,
 		Labels:     labels,
 		Memory:     step.Resources.Memory,
 		CPUs:       step.Resources.CPUs,
-	}
+	}, nil
 }

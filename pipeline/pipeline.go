@@ -33,6 +33,9 @@ type Pipeline struct {
 	// variables declared sensitive, and strings computed from them. Anything
 	// that prints pipeline data or container output masks them.
 	Sensitive []string
+	// Secrets are declared secrets: where their values are read from at
+	// run time. The values themselves are never in the model.
+	Secrets []Secret
 }
 
 // Step is one container to run.

@@ -11,6 +11,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "locals"},
 		{Type: "step", LabelNames: []string{"name"}},
+		{Type: "secret", LabelNames: []string{"name"}},
 	},
 }
 

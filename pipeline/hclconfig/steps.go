@@ -51,7 +51,7 @@ func (d *decoder) decodeSteps(blocks hcl.Blocks) ([]*pipeline.Step, hcl.Diagnost
 	for _, sb := range sbs {
 		objs[sb.name] = stepObject(sb)
 	}
-	sctx := stepCtx(base, objs)
+	sctx := stepCtx(base, objs, d.secretObject())
 	var steps []*pipeline.Step
 	for _, sb := range sbs {
 		deps, keyed, dd := d.stepDeps(sb)
