@@ -12,7 +12,7 @@ import (
 // container runtime; executor/docker implements it over the Docker Engine API
 // and executor/fake implements it in memory for tests. Nothing in it is
 // Docker-specific: another backend (Podman, containerd, Kubernetes pods)
-// implements the same seven methods.
+// implements the same methods.
 //
 // Concurrency: all methods are safe for concurrent use; the scheduler calls
 // them from many goroutines at once, for different containers. Calls for one
@@ -89,6 +89,45 @@ type Engine interface {
 	// success. The scheduler calls it on a context that outlives the run's
 	// cancellation, and retries it a few times when it fails.
 	Remove(ctx context.Context, id string) error
+
+	// Inspect returns the state of a container: whether it runs and, when
+	// it has a health check, its health. The scheduler polls it while it
+	// waits for a service to become ready.
+	Inspect(ctx context.Context, id string) (ContainerState, error)
+
+	// CreateNetwork creates a private bridge network that containers can
+	// join (ContainerSpec.Network) and find each other on by alias. Called
+	// once per run that has services; not idempotent (a second call with
+	// the same name is a conflict).
+	CreateNetwork(ctx context.Context, name string, labels map[string]string) (id string, err error)
+
+	// RemoveNetwork removes the network. Called after every container on
+	// it is removed, on a context detached from the run's cancellation.
+	// Idempotent: a network that does not exist is success.
+	RemoveNetwork(ctx context.Context, id string) error
+}
+
+// ContainerState is what Inspect reports.
+type ContainerState struct {
+	// Status is the engine's word for it: created, running, exited, dead...
+	Status  string
+	Running bool
+	// ExitCode is set once it exited.
+	ExitCode int
+	// Health is "" without a health check, else starting, healthy or
+	// unhealthy.
+	Health string
+}
+
+// HealthCheck is a container's own readiness probe, as Docker's HEALTHCHECK.
+type HealthCheck struct {
+	// Command is run in the container (exec form); exit 0 means healthy.
+	Command []string
+	// Interval between probes, Timeout of one probe; 0 means the engine's
+	// default.
+	Interval, Timeout time.Duration
+	// Retries is how many failed probes in a row make it unhealthy.
+	Retries int
 }
 
 // ImageRequest asks for an image under a pull policy.
@@ -127,6 +166,12 @@ type ContainerSpec struct {
 	// container gets no swap beyond Memory, so exceeding it is an OOM kill.
 	Memory int64
 	CPUs   float64
+	// Network, when set, is the network the container joins instead of the
+	// default one, reachable there under Aliases.
+	Network string
+	Aliases []string
+	// Health overrides the image's health check (nil: the image's, if any).
+	Health *HealthCheck
 }
 
 // ExitStatus is how a container's main process ended.

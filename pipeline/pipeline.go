@@ -36,6 +36,8 @@ type Pipeline struct {
 	// Secrets are declared secrets: where their values are read from at
 	// run time. The values themselves are never in the model.
 	Secrets []Secret
+	// Services in declaration order.
+	Services []*Service
 }
 
 // Step is one container to run.
@@ -64,6 +66,9 @@ type Step struct {
 	// DependsOn names the steps that must succeed before this one starts,
 	// whether written in depends_on or implied by a reference.
 	DependsOn []Dependency
+	// Services names the services the step needs running, whether listed
+	// in depends_on or referred to (service.NAME) elsewhere.
+	Services []string
 	// Timeout bounds one attempt of the step (0: none).
 	Timeout time.Duration
 	// Retries is how many more attempts a failed step gets.

@@ -29,8 +29,8 @@ type decoder struct {
 	// bases are the declared steps by block label.
 	bases     map[string]*stepBlock
 	sensitive map[string]bool
-	// secrets are the declared secrets by name, with where.
-	secrets map[string]pipeline.Pos
+	// secrets and services are the declared ones by name, with where.
+	secrets, services map[string]pipeline.Pos
 	// suggestions counts "did you mean" searches (see suggestionBudget).
 	suggestions int
 }
@@ -46,6 +46,7 @@ func newDecoder(l *Loader, filename string) *decoder {
 		bases:          map[string]*stepBlock{},
 		sensitive:      map[string]bool{},
 		secrets:        map[string]pipeline.Pos{},
+		services:       map[string]pipeline.Pos{},
 	}
 	d.funcs = d.functions()
 	return d
@@ -70,6 +71,10 @@ func (d *decoder) decode(body hcl.Body) (*pipeline.Pipeline, hcl.Diagnostics) {
 	secrets, secretDiags := d.decodeSecrets(content.Blocks.OfType("secret"))
 	diags = append(diags, secretDiags...)
 	p.Secrets = secrets
+	diags = append(diags, d.declareServices(content.Blocks.OfType("service"))...)
+	services, serviceDiags := d.decodeServices(content.Blocks.OfType("service"))
+	diags = append(diags, serviceDiags...)
+	p.Services = services
 	steps, stepDiags := d.decodeSteps(content.Blocks.OfType("step"))
 	diags = append(diags, stepDiags...)
 	p.Steps = steps
@@ -100,9 +105,9 @@ func (d *decoder) baseCtx() *hcl.EvalContext {
 // stepCtx adds step. and secret. to a base context; instanceCtx adds each.
 // to that. Both are children, so the large step object is built once per
 // load.
-func stepCtx(base *hcl.EvalContext, steps map[string]cty.Value, secrets cty.Value) *hcl.EvalContext {
+func stepCtx(base *hcl.EvalContext, steps map[string]cty.Value, secrets, services cty.Value) *hcl.EvalContext {
 	c := base.NewChild()
-	c.Variables = map[string]cty.Value{"step": cty.ObjectVal(steps), "secret": secrets}
+	c.Variables = map[string]cty.Value{"step": cty.ObjectVal(steps), "secret": secrets, "service": services}
 	return c
 }
 

@@ -12,6 +12,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "locals"},
 		{Type: "step", LabelNames: []string{"name"}},
 		{Type: "secret", LabelNames: []string{"name"}},
+		{Type: "service", LabelNames: []string{"name"}},
 	},
 }
 
