@@ -22,6 +22,9 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 	if err != nil {
 		return "", Attempt{Number: n, Status: StatusError, ExitCode: -1, Err: err}
 	}
+	if len(step.Services) > 0 {
+		spec.Network = s.netID // set by the services' start, which came first
+	}
 	at := Attempt{Number: n, Status: StatusPending, ExitCode: -1, Container: spec.Name}
 	if step.Timeout > 0 {
 		var stop context.CancelFunc

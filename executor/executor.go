@@ -38,6 +38,7 @@ type Executor struct {
 	backoffMax    time.Duration
 	health        time.Duration
 	secrets       map[string]string
+	redact        func(string) string
 }
 
 // Option configures an Executor.
@@ -117,6 +118,11 @@ func WithHealthCheck(interval time.Duration) Option { return func(e *Executor) {
 // the engine; results and events never carry them. The caller masks them.
 func WithSecrets(values map[string]string) Option { return func(e *Executor) { e.secrets = values } }
 
+// WithRedact sets how text the executor writes itself from container
+// output (a failed service's log tail in an error) is masked; the CLI
+// passes its masker so that these messages hide secrets too.
+func WithRedact(f func(string) string) Option { return func(e *Executor) { e.redact = f } }
+
 // New returns an Executor that runs containers on engine.
 func New(engine Engine, opts ...Option) *Executor {
 	e := &Executor{
@@ -130,6 +136,7 @@ func New(engine Engine, opts ...Option) *Executor {
 		backoff:      time.Second,
 		backoffMax:   10 * time.Second,
 		health:       5 * time.Second,
+		redact:       func(s string) string { return s },
 	}
 	for _, o := range opts {
 		o(e)

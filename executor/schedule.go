@@ -35,6 +35,14 @@ type schedule struct {
 
 	mu     sync.Mutex
 	images map[string]*imageOnce
+
+	// services by name; svcWG tracks their stops. The network is created
+	// once, by the first service that starts.
+	services map[string]*serviceRun
+	svcWG    sync.WaitGroup
+	netOnce  sync.Once
+	netID    string
+	netErr   error
 }
 
 func (s *schedule) run(ctx context.Context, concurrency int) {
@@ -44,6 +52,9 @@ func (s *schedule) run(ctx context.Context, concurrency int) {
 	s.lostCtx, s.markLost = context.WithCancel(context.Background())
 	defer s.markLost()
 	s.lostCh = make(chan error, 1)
+	s.initServices()
+	// Deferred first, so it runs after the workers are done.
+	defer s.stopServices()
 	workers := newPool(concurrency)
 	defer workers.Wait()
 	if s.e.health > 0 {
@@ -111,6 +122,7 @@ func (s *schedule) submit(ctx context.Context, workers interface{ Go(func()) }, 
 func (s *schedule) finish(ctx context.Context, workers interface{ Go(func()) }, i int, r *StepResult) {
 	s.res.Steps[i] = r
 	s.finished++
+	s.release(i)
 	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Attempt: len(r.Attempts), Result: r})
 	switch {
 	case engineGone(r.Err):
@@ -153,6 +165,7 @@ func (s *schedule) markDone(i int, st Status, why error) {
 	r := s.res.Steps[i]
 	r.Status, r.Err = st, why
 	s.finished++
+	s.release(i)
 	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Result: r})
 }
 

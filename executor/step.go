@@ -24,6 +24,13 @@ func (s *schedule) runStep(ctx context.Context, i int, step *pipeline.Step) *Ste
 		return r
 	}
 	e.emit(Event{Kind: EventImageReady, Step: step.Name, Image: step.Image})
+	if err := s.needServices(ctx, step); err != nil {
+		r.Status, r.Err = StatusFailed, err
+		if c := cause(ctx); c != nil {
+			r.Status, r.Err = StatusCancelled, c
+		}
+		return r
+	}
 
 	for n := 1; ; n++ {
 		id, at := s.attempt(ctx, i, step, n)

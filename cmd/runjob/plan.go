@@ -65,6 +65,7 @@ func writePlan(w io.Writer, g *pipeline.Graph) {
 			field("env", k+"="+s.Env[k])
 		}
 		field("depends on", strings.Join(depNames(g, i), ", "))
+		field("services", strings.Join(s.Services, ", "))
 		for _, in := range s.Inputs {
 			from := in.From
 			if in.FromStep != "" {

@@ -70,6 +70,7 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 		executor.WithLogger(log),
 		executor.WithForceStop(forceFrom(ctx)),
 		executor.WithSecrets(secrets),
+		executor.WithRedact(masker.String),
 	)...)
 	res, runErr := ex.Run(ctx, g)
 	writeSummary(stderr, res)
