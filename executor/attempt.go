@@ -25,6 +25,7 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 	if len(step.Services) > 0 {
 		spec.Network = s.netID // set by the services' start, which came first
 	}
+	spec.Mounts = append(spec.Mounts, e.cacheMounts(s.g.Pipeline().Name, step)...)
 	at := Attempt{Number: n, Status: StatusPending, ExitCode: -1, Container: spec.Name}
 	if step.Timeout > 0 {
 		var stop context.CancelFunc
@@ -35,6 +36,14 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 		at.Status, at.Err = StatusCancelled, c
 		return "", at
 	}
+	// A cache is used by one container at a time; the wait counts against
+	// the step's timeout, as any other wait of the step does.
+	unlock, err := e.lockCaches(ctx, spec.Mounts)
+	if err != nil {
+		at.Status, at.Err = interruptStatus(err), err
+		return "", at
+	}
+	defer unlock()
 
 	// Create on a detached context: cancelling mid-request could leave a
 	// container behind that runjob never learned the ID of.

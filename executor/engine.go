@@ -172,6 +172,22 @@ type ContainerSpec struct {
 	Aliases []string
 	// Health overrides the image's health check (nil: the image's, if any).
 	Health *HealthCheck
+	// Mounts are named volumes (created with their Labels if missing) and
+	// host directories mounted into the container.
+	Mounts []Mount
+}
+
+// Mount is a volume or host directory in a container.
+type Mount struct {
+	// Volume names a named volume; when empty, Source is a host path
+	// (a bind mount).
+	Volume string
+	Source string
+	// Target is the absolute path in the container.
+	Target   string
+	ReadOnly bool
+	// Labels are put on a volume the mount creates.
+	Labels map[string]string
 }
 
 // ExitStatus is how a container's main process ended.

@@ -39,6 +39,7 @@ type Executor struct {
 	health        time.Duration
 	secrets       map[string]string
 	redact        func(string) string
+	cacheLock     CacheLock
 }
 
 // Option configures an Executor.
@@ -140,6 +141,9 @@ func New(engine Engine, opts ...Option) *Executor {
 	}
 	for _, o := range opts {
 		o(e)
+	}
+	if e.cacheLock == nil {
+		e.cacheLock = (&processLock{}).lock
 	}
 	if e.runID == "" {
 		e.runID = NewRunID()

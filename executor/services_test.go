@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/executor/fake"
@@ -60,5 +61,27 @@ func TestServiceFailureFailsItsUsers(t *testing.T) {
 	}
 	if err := res.Steps[0].Err; err == nil || !strings.Contains(err.Error(), `service "db" exited with code 1`) || !strings.Contains(err.Error(), "boom") {
 		t.Errorf("error = %v", err)
+	}
+}
+
+// Steps that share a cache never run at the same time; a step with
+// another cache runs beside them.
+func TestStepsSharingACacheTakeTurns(t *testing.T) {
+	g := graph(t, "a", "b", "c")
+	for i, name := range []string{"deps", "deps", "other"} {
+		g.Pipeline().Steps[i].Caches = []pipeline.Cache{{Name: name, Path: "/c"}}
+	}
+	eng := fake.New().
+		On("a", fake.Script{Sleep: 50 * time.Millisecond}).
+		On("b", fake.Script{Sleep: 50 * time.Millisecond}).
+		On("c", fake.Script{Sleep: 50 * time.Millisecond})
+	res := run(t, eng, g, executor.WithConcurrency(3))
+	if !res.OK() {
+		t.Fatalf("statuses = %s", statuses(res))
+	}
+	aStart, aEnd := eng.Span("a")
+	bStart, bEnd := eng.Span("b")
+	if aStart.Before(bEnd) && bStart.Before(aEnd) {
+		t.Errorf("a (%v-%v) and b (%v-%v) overlapped on one cache", aStart, aEnd, bStart, bEnd)
 	}
 }

@@ -85,6 +85,8 @@ type Step struct {
 	Artifacts []Artifact
 	// Inputs are copied into the container before it starts.
 	Inputs []Input
+	// Caches are named volumes kept between runs of the pipeline.
+	Caches []Cache
 	// Pos is where the step was declared.
 	Pos Pos
 }
@@ -148,6 +150,18 @@ type Input struct {
 	// To is the absolute destination path inside the container.
 	To string
 	// Pos is where the input was declared.
+	Pos Pos
+}
+
+// Cache is a directory of a step kept between runs of the same pipeline,
+// in a volume named after the pipeline and the cache.
+type Cache struct {
+	// Name is unique within the step; steps that use the same name share
+	// the volume (one at a time).
+	Name string
+	// Path is the absolute path inside the container.
+	Path string
+	// Pos is where the cache was declared.
 	Pos Pos
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/pipeline"
 	"github.com/runjob/runjob/pipeline/hclconfig"
 )
@@ -72,6 +73,9 @@ func writePlan(w io.Writer, g *pipeline.Graph) {
 				from = "step " + in.FromStep + " artifact " + in.FromArtifact
 			}
 			field("input", fmt.Sprintf("%s: %s -> %s", in.Name, from, in.To))
+		}
+		for _, c := range s.Caches {
+			field("cache", fmt.Sprintf("%s: %s (volume %s)", c.Name, c.Path, executor.CacheVolume(p.Name, c.Name)))
 		}
 		for _, a := range s.Artifacts {
 			field("artifact", fmt.Sprintf("%s: %s%s", a.Name, a.Path, whenNote(a.When)))

@@ -71,6 +71,7 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 		executor.WithForceStop(forceFrom(ctx)),
 		executor.WithSecrets(secrets),
 		executor.WithRedact(masker.String),
+		executor.WithCacheLock(lockCache),
 	)...)
 	res, runErr := ex.Run(ctx, g)
 	writeSummary(stderr, res)

@@ -43,6 +43,9 @@ func toConfig(spec *executor.ContainerSpec) (*container.Config, *container.HostC
 	if spec.CPUs > 0 {
 		host.NanoCPUs = int64(spec.CPUs * 1e9)
 	}
+	for _, m := range spec.Mounts {
+		host.Mounts = append(host.Mounts, toMount(m))
+	}
 	if spec.Network != "" {
 		host.NetworkMode = container.NetworkMode(spec.Network)
 	}

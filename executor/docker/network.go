@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 
@@ -55,4 +56,15 @@ func networkingConfig(spec *executor.ContainerSpec) *network.NetworkingConfig {
 	return &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{
 		spec.Network: {Aliases: spec.Aliases},
 	}}
+}
+
+// toMount converts a volume or bind mount. A bind mount never creates a
+// missing host path (the loader checked it exists): Docker's legacy -v
+// would silently create an empty directory instead.
+func toMount(m executor.Mount) mount.Mount {
+	if m.Volume != "" {
+		return mount.Mount{Type: mount.TypeVolume, Source: m.Volume, Target: m.Target, ReadOnly: m.ReadOnly,
+			VolumeOptions: &mount.VolumeOptions{Labels: m.Labels}}
+	}
+	return mount.Mount{Type: mount.TypeBind, Source: m.Source, Target: m.Target, ReadOnly: m.ReadOnly}
 }

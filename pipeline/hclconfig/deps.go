@@ -176,6 +176,7 @@ func traversalsOf(sb *stepBlock, root string) []hcl.Traversal {
 var nestedSchemas = map[string]*hcl.BodySchema{
 	"artifact":  artifactSchema,
 	"input":     inputSchema,
+	"cache":     cacheSchema,
 	"resources": resourcesSchema,
 }
 

@@ -33,6 +33,11 @@ func (d *decoder) decodeNested(step *pipeline.Step, blocks hcl.Blocks, ctx *hcl.
 		diags = append(diags, dd...)
 		step.Inputs = append(step.Inputs, in)
 	}
+	for _, b := range blocks.OfType("cache") {
+		c, dd := d.decodeCache(b, ctx, step.Caches)
+		diags = append(diags, dd...)
+		step.Caches = append(step.Caches, c)
+	}
 	return diags
 }
 

@@ -66,6 +66,13 @@ var stepSchema = &hcl.BodySchema{
 		{Type: "resources"},
 		{Type: "artifact", LabelNames: []string{"name"}},
 		{Type: "input", LabelNames: []string{"name"}},
+		{Type: "cache", LabelNames: []string{"name"}},
+	},
+}
+
+var cacheSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "path", Required: true},
 	},
 }
 

@@ -1,0 +1,19 @@
+step "build" {
+  image = "busybox:latest"
+
+  cache "a" {
+    path = "relative/dir"
+  }
+
+  cache "b" {
+    path = "/"
+  }
+
+  cache "c" {
+    path = "/same"
+  }
+
+  cache "c" {
+    path = "/same"
+  }
+}
