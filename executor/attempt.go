@@ -26,6 +26,9 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 		spec.Network = s.netID // set by the services' start, which came first
 	}
 	spec.Mounts = append(spec.Mounts, e.cacheMounts(s.g.Pipeline().Name, step)...)
+	for _, m := range step.Mounts {
+		spec.Mounts = append(spec.Mounts, Mount{Source: m.Source, Target: m.Target, ReadOnly: m.ReadOnly})
+	}
 	at := Attempt{Number: n, Status: StatusPending, ExitCode: -1, Container: spec.Name}
 	if step.Timeout > 0 {
 		var stop context.CancelFunc

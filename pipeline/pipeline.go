@@ -87,6 +87,8 @@ type Step struct {
 	Inputs []Input
 	// Caches are named volumes kept between runs of the pipeline.
 	Caches []Cache
+	// Mounts are host directories or files bind-mounted into the container.
+	Mounts []Mount
 	// Pos is where the step was declared.
 	Pos Pos
 }
@@ -163,6 +165,18 @@ type Cache struct {
 	Path string
 	// Pos is where the cache was declared.
 	Pos Pos
+}
+
+// Mount is a host path bind-mounted into a step's container: explicit and
+// opt-in, since the step can then read (and, unless ReadOnly, change) it.
+type Mount struct {
+	// Source is the absolute host path (written relative to the pipeline
+	// file); it exists at load time.
+	Source string
+	// Target is the absolute path in the container.
+	Target   string
+	ReadOnly bool
+	Pos      Pos
 }
 
 // Pos is a position in a source file. The zero Pos means "unknown".

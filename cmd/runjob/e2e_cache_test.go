@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -71,5 +73,59 @@ step "also" {
 	third := runjob(t, nil, p)
 	if third.code != 0 || !strings.Contains(third.stdout, "cache miss") {
 		t.Fatalf("the cache survived prune: exit %d\n%s%s", third.code, third.stdout, third.stderr)
+	}
+}
+
+// A bind mount shows the host directory (relative to the pipeline file)
+// in the container; read-only means the step cannot write it; a writable
+// mount's writes reach the host.
+func TestBindMounts(t *testing.T) {
+	dockertest.Engine(t)
+	p := write(t, `
+step "read" {
+  image  = "busybox:latest"
+  script = "cat /data/in.txt; if touch /data/x 2>/dev/null; then echo writable; else echo read-only; fi"
+  mount {
+    source   = "./data"
+    target   = "/data"
+    readonly = true
+  }
+}
+step "write" {
+  image   = "busybox:latest"
+  command = ["sh", "-c", "echo from-step > /out/out.txt"]
+  mount {
+    source = "out"
+    target = "/out"
+  }
+}`)
+	dir := filepath.Dir(p)
+	for _, d := range []string{"data", "out"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o777); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The container may run as another user than the test: let it write.
+	if err := os.Chmod(filepath.Join(dir, "out"), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "data", "in.txt"), []byte("from-host\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runjob(t, nil, p)
+	if r.code != 0 || !strings.Contains(r.stdout, "read  | from-host") || !strings.Contains(r.stdout, "read  | read-only") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "out", "out.txt"))
+	if err != nil || string(b) != "from-step\n" {
+		t.Fatalf("host file = %q, %v", b, err)
+	}
+	// A missing source is a load error naming the attribute, exit 2.
+	if err := os.RemoveAll(filepath.Join(dir, "data")); err != nil {
+		t.Fatal(err)
+	}
+	r = runjob(t, nil, "validate", p)
+	if r.code != 2 || !strings.Contains(r.stderr, `pipeline.hcl:6:16: Error: Mount source not found`) {
+		t.Fatalf("missing source: exit %d\n%s", r.code, r.stderr)
 	}
 }

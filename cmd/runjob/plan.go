@@ -74,6 +74,9 @@ func writePlan(w io.Writer, g *pipeline.Graph) {
 			}
 			field("input", fmt.Sprintf("%s: %s -> %s", in.Name, from, in.To))
 		}
+		for _, m := range s.Mounts {
+			field("mount", fmt.Sprintf("%s -> %s%s", m.Source, m.Target, map[bool]string{true: " (read-only)"}[m.ReadOnly]))
+		}
 		for _, c := range s.Caches {
 			field("cache", fmt.Sprintf("%s: %s (volume %s)", c.Name, c.Path, executor.CacheVolume(p.Name, c.Name)))
 		}

@@ -177,6 +177,7 @@ var nestedSchemas = map[string]*hcl.BodySchema{
 	"artifact":  artifactSchema,
 	"input":     inputSchema,
 	"cache":     cacheSchema,
+	"mount":     mountSchema,
 	"resources": resourcesSchema,
 }
 

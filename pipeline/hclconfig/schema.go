@@ -67,6 +67,15 @@ var stepSchema = &hcl.BodySchema{
 		{Type: "artifact", LabelNames: []string{"name"}},
 		{Type: "input", LabelNames: []string{"name"}},
 		{Type: "cache", LabelNames: []string{"name"}},
+		{Type: "mount"},
+	},
+}
+
+var mountSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "source", Required: true},
+		{Name: "target", Required: true},
+		{Name: "readonly"},
 	},
 }
 

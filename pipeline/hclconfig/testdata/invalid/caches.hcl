@@ -17,3 +17,12 @@ step "build" {
     path = "/same"
   }
 }
+
+step "read" {
+  image = "busybox:latest"
+
+  mount {
+    source = "./no-such-dir"
+    target = "data"
+  }
+}

@@ -10,3 +10,14 @@ step "build" {
     path = "/go/pkg/mod"
   }
 }
+
+step "read" {
+  image   = "busybox:latest"
+  command = ["ls", "/data"]
+
+  mount {
+    source   = "../files"
+    target   = "/data"
+    readonly = true
+  }
+}

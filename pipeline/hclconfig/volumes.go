@@ -44,3 +44,32 @@ func (d *decoder) decodeCache(b *hcl.Block, ctx *hcl.EvalContext, prev []pipelin
 	}
 	return c, diags
 }
+
+// decodeMount decodes a step's mount { source, target, readonly } block.
+// A missing source is an error here, not a directory Docker creates.
+func (d *decoder) decodeMount(b *hcl.Block, ctx *hcl.EvalContext) (pipeline.Mount, hcl.Diagnostics) {
+	m := pipeline.Mount{Pos: pos(b.DefRange)}
+	content, diags := b.Body.Content(mountSchema)
+	if a, ok := content.Attributes["target"]; ok {
+		var dd hcl.Diagnostics
+		m.Target, dd = d.evalContainerPath(a, ctx, "Invalid mount target", "/data")
+		diags = append(diags, dd...)
+	}
+	if a, ok := content.Attributes["readonly"]; ok {
+		v, _, dd := d.evalBool(a, ctx)
+		m.ReadOnly = v
+		diags = append(diags, dd...)
+	}
+	if a, ok := content.Attributes["source"]; ok {
+		v, checkable, dd := d.evalString(a, ctx)
+		diags = append(diags, dd...)
+		if checkable {
+			abs, diag := d.hostPath(a, v, "Mount source not found")
+			if diag != nil {
+				diags = append(diags, diag)
+			}
+			m.Source = abs
+		}
+	}
+	return m, diags
+}
