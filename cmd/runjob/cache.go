@@ -52,16 +52,27 @@ func newCacheCmd(stdout, stderr io.Writer) *cobra.Command {
 	return cmd
 }
 
-func cacheList(ctx context.Context, o *cacheOptions) error {
+// listCaches connects and lists the caches the options select. The caller
+// closes the engine.
+func listCaches(ctx context.Context, o *cacheOptions) (*docker.Engine, []docker.CacheVolume, error) {
 	eng, err := connect(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	cs, err := eng.Caches(ctx, o.Pipeline)
+	if err != nil {
+		_ = eng.Close()
+		return nil, nil, &exitError{code: exitEngine, err: err}
+	}
+	return eng, cs, nil
+}
+
+func cacheList(ctx context.Context, o *cacheOptions) error {
+	eng, caches, err := listCaches(ctx, o)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	caches, err := eng.Caches(ctx, o.Pipeline)
-	if err != nil {
-		return &exitError{code: exitEngine, err: err}
-	}
 	tw := tabwriter.NewWriter(o.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PIPELINE\tCACHE\tSIZE\tLAST USE\tVOLUME")
 	for _, c := range caches {
@@ -86,15 +97,11 @@ func lastUse(c docker.CacheVolume) time.Time {
 // cachePrune removes caches; one in use by a running step is kept (the
 // engine refuses to remove a volume in use), and reported.
 func cachePrune(ctx context.Context, o *cacheOptions) error {
-	eng, err := connect(ctx)
+	eng, caches, err := listCaches(ctx, o)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	caches, err := eng.Caches(ctx, o.Pipeline)
-	if err != nil {
-		return &exitError{code: exitEngine, err: err}
-	}
 	removed, failed := 0, 0
 	for _, c := range caches {
 		if o.OlderThan > 0 && time.Since(lastUse(c)) < o.OlderThan {

@@ -138,15 +138,7 @@ func TestConcurrentRunsWithSameServiceName(t *testing.T) {
 // run's network are removed too (NoLeftovers, registered by waitFor), and
 // runjob exits 130.
 func TestInterruptRemovesServiceAndNetwork(t *testing.T) {
-	dockertest.Engine(t)
-	p := write(t, webService+`
-step "client" {
-  image      = "busybox:latest"
-  depends_on = [service.web]
-  command    = ["sh", "-c", "wget -qO- http://web:8080/; sleep 300"]
-}`)
-	proc := start(t, nil, p)
-	proc.waitFor(t, "the step's fetch", output("client", "hello-from-web"))
+	proc := startClient(t)
 	proc.signal(t, syscall.SIGINT)
 	if code := proc.wait(t); code != 130 {
 		t.Fatalf("exit %d, want 130\n%s", code, proc.stderr)
@@ -156,15 +148,7 @@ step "client" {
 // kill -9 leaves the service and the run's network behind; prune removes
 // both (network after the containers on it).
 func TestKill9ThenPruneRemovesServiceAndNetwork(t *testing.T) {
-	dockertest.Engine(t)
-	p := write(t, webService+`
-step "client" {
-  image      = "busybox:latest"
-  depends_on = [service.web]
-  command    = ["sh", "-c", "wget -qO- http://web:8080/; sleep 300"]
-}`)
-	proc := start(t, nil, p)
-	proc.waitFor(t, "the step's fetch", output("client", "hello-from-web"))
+	proc := startClient(t)
 	if err := proc.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
@@ -174,4 +158,20 @@ step "client" {
 		t.Fatalf("prune: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	assertGone(t, proc.runID)
+}
+
+// startClient starts a run whose step fetches from the web service, then
+// sleeps; it returns once the fetch succeeded.
+func startClient(t *testing.T) *proc {
+	t.Helper()
+	dockertest.Engine(t)
+	p := write(t, webService+`
+step "client" {
+  image      = "busybox:latest"
+  depends_on = [service.web]
+  command    = ["sh", "-c", "wget -qO- http://web:8080/; sleep 300"]
+}`)
+	proc := start(t, nil, p)
+	proc.waitFor(t, "the step's fetch", output("client", "hello-from-web"))
+	return proc
 }
