@@ -152,10 +152,15 @@ func (s *schedule) runContainer(ctx context.Context, id string, stdout, stderr i
 // stop stops a container with the grace period, or at once after a second
 // interrupt (the force context), and reports whether it succeeded.
 func (s *schedule) stop(ctx context.Context, id string) bool {
+	return s.stopWithin(ctx, id, s.e.stopGrace)
+}
+
+// stopWithin is stop with its own grace period.
+func (s *schedule) stopWithin(ctx context.Context, id string, grace time.Duration) bool {
 	e := s.e
-	sctx, cancel := s.detached(ctx, e.stopGrace+cleanupTimeout)
+	sctx, cancel := s.detached(ctx, grace+cleanupTimeout)
 	defer cancel()
-	if err := e.engine.Stop(sctx, id, e.stopGrace); err != nil {
+	if err := e.engine.Stop(sctx, id, grace); err != nil {
 		e.log.Warn().Err(err).Str("container", id).Msg("could not stop container; removing it by force")
 		return false
 	}

@@ -6,6 +6,11 @@ import (
 	"time"
 )
 
+// serviceStopGrace bounds a service's time to exit after SIGTERM: its
+// container and state are discarded right after, so a long graceful
+// shutdown buys nothing (and many servers run as PID 1 ignore SIGTERM).
+const serviceStopGrace = time.Second
+
 // waitReady polls the service until it is ready: healthy when it has a
 // health check (its own block's, else the image's HEALTHCHECK), else
 // running. Exiting, turning unhealthy or not settling within
@@ -59,7 +64,7 @@ func (s *schedule) stopService(sr *serviceRun) {
 		select {
 		case <-sr.runDone:
 		default:
-			stopped = s.stop(ctx, sr.id)
+			stopped = s.stopWithin(ctx, sr.id, min(s.e.stopGrace, serviceStopGrace))
 		}
 		if stopped {
 			select {

@@ -79,9 +79,12 @@ func (p *Pipeline) Secret(name string) *Secret {
 
 // StepSecrets returns the names of the secrets a step's env refers to,
 // sorted.
-func StepSecrets(s *Step) []string {
+func StepSecrets(s *Step) []string { return EnvSecrets(s.Env) }
+
+// EnvSecrets returns the names of the secrets an env map refers to, sorted.
+func EnvSecrets(env map[string]string) []string {
 	var out []string
-	for _, v := range s.Env {
+	for _, v := range env {
 		for _, name := range SecretRefs(v) {
 			if !slices.Contains(out, name) {
 				out = append(out, name)

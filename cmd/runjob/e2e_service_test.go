@@ -175,3 +175,30 @@ step "client" {
 	proc.waitFor(t, "the step's fetch", output("client", "hello-from-web"))
 	return proc
 }
+
+// A secret used only by a service is read when a step needs the service,
+// reaches the service's env, and is masked in its log.
+func TestServiceGetsSecret(t *testing.T) {
+	dockertest.Engine(t)
+	p := write(t, `
+secret "pw" {
+  env = "RUNJOB_TEST_SERVICE_PW"
+}
+service "db" {
+  image   = "busybox:latest"
+  command = ["sh", "-c", "trap 'exit 0' TERM; echo password is $PW; sleep 600 & wait"]
+  env     = { PW = secret.pw }
+}
+step "client" {
+  image      = "busybox:latest"
+  depends_on = [service.db]
+  command    = ["sleep", "1"]
+}`)
+	if r := runjob(t, nil, p); r.code != 2 || !strings.Contains(r.stderr, `secret "pw" (needed by step "client")`) {
+		t.Fatalf("without the secret: exit %d\n%s", r.code, r.stderr)
+	}
+	r := runjob(t, []string{"RUNJOB_TEST_SERVICE_PW=svc-Secret-123"}, p)
+	if r.code != 0 || strings.Contains(r.stdout+r.stderr, "svc-Secret-123") || !strings.Contains(r.stdout, "svc:db | password is ***") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

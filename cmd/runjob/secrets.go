@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/runjob/runjob/pipeline"
@@ -27,11 +28,20 @@ func readSecrets(g *pipeline.Graph, getenv func(string) (string, bool)) (map[str
 		if s.Skip {
 			continue
 		}
-		for _, name := range pipeline.StepSecrets(s) {
+		// A service's secrets are needed by the steps that need it.
+		names := pipeline.StepSecrets(s)
+		for _, svc := range s.Services {
+			if sv := p.Service(svc); sv != nil {
+				names = append(names, pipeline.EnvSecrets(sv.Env)...)
+			}
+		}
+		for _, name := range names {
 			if users[name] == nil {
 				order = append(order, name)
 			}
-			users[name] = append(users[name], fmt.Sprintf("%q", s.Name))
+			if q := fmt.Sprintf("%q", s.Name); !slices.Contains(users[name], q) {
+				users[name] = append(users[name], q)
+			}
 		}
 	}
 	values := map[string]string{}
