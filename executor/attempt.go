@@ -19,7 +19,17 @@ const drainTimeout = 5 * time.Second
 // container is left for the caller to export from and remove.
 func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n int) (string, Attempt) {
 	e := s.e
-	spec := e.containerSpec(i, step, n, s.labels)
+	spec, err := e.containerSpec(i, step, n, s.labels)
+	if err != nil {
+		return "", Attempt{Number: n, Status: StatusError, ExitCode: -1, Err: err}
+	}
+	if len(step.Services) > 0 {
+		spec.Network = s.netID // set by the services' start, which came first
+	}
+	spec.Mounts = append(spec.Mounts, e.cacheMounts(s.g.Pipeline().Name, step)...)
+	for _, m := range step.Mounts {
+		spec.Mounts = append(spec.Mounts, Mount{Source: m.Source, Target: m.Target, ReadOnly: m.ReadOnly})
+	}
 	at := Attempt{Number: n, Status: StatusPending, ExitCode: -1, Container: spec.Name}
 	if step.Timeout > 0 {
 		var stop context.CancelFunc
@@ -30,6 +40,14 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 		at.Status, at.Err = StatusCancelled, c
 		return "", at
 	}
+	// A cache is used by one container at a time; the wait counts against
+	// the step's timeout, as any other wait of the step does.
+	unlock, err := e.lockCaches(ctx, spec.Mounts)
+	if err != nil {
+		at.Status, at.Err = interruptStatus(err), err
+		return "", at
+	}
+	defer unlock()
 
 	// Create on a detached context: cancelling mid-request could leave a
 	// container behind that runjob never learned the ID of.
@@ -147,10 +165,15 @@ func (s *schedule) runContainer(ctx context.Context, id string, stdout, stderr i
 // stop stops a container with the grace period, or at once after a second
 // interrupt (the force context), and reports whether it succeeded.
 func (s *schedule) stop(ctx context.Context, id string) bool {
+	return s.stopWithin(ctx, id, s.e.stopGrace)
+}
+
+// stopWithin is stop with its own grace period.
+func (s *schedule) stopWithin(ctx context.Context, id string, grace time.Duration) bool {
 	e := s.e
-	sctx, cancel := s.detached(ctx, e.stopGrace+cleanupTimeout)
+	sctx, cancel := s.detached(ctx, grace+cleanupTimeout)
 	defer cancel()
-	if err := e.engine.Stop(sctx, id, e.stopGrace); err != nil {
+	if err := e.engine.Stop(sctx, id, grace); err != nil {
 		e.log.Warn().Err(err).Str("container", id).Msg("could not stop container; removing it by force")
 		return false
 	}

@@ -12,7 +12,7 @@ import (
 // container runtime; executor/docker implements it over the Docker Engine API
 // and executor/fake implements it in memory for tests. Nothing in it is
 // Docker-specific: another backend (Podman, containerd, Kubernetes pods)
-// implements the same seven methods.
+// implements the same methods.
 //
 // Concurrency: all methods are safe for concurrent use; the scheduler calls
 // them from many goroutines at once, for different containers. Calls for one
@@ -96,6 +96,45 @@ type Engine interface {
 	// success. The scheduler calls it on a context that outlives the run's
 	// cancellation, and retries it a few times when it fails.
 	Remove(ctx context.Context, id string) error
+
+	// Inspect returns the state of a container: whether it runs and, when
+	// it has a health check, its health. The scheduler polls it while it
+	// waits for a service to become ready.
+	Inspect(ctx context.Context, id string) (ContainerState, error)
+
+	// CreateNetwork creates a private bridge network that containers can
+	// join (ContainerSpec.Network) and find each other on by alias. Called
+	// once per run that has services; not idempotent (a second call with
+	// the same name is a conflict).
+	CreateNetwork(ctx context.Context, name string, labels map[string]string) (id string, err error)
+
+	// RemoveNetwork removes the network. Called after every container on
+	// it is removed, on a context detached from the run's cancellation.
+	// Idempotent: a network that does not exist is success.
+	RemoveNetwork(ctx context.Context, id string) error
+}
+
+// ContainerState is what Inspect reports.
+type ContainerState struct {
+	// Status is the engine's word for it: created, running, exited, dead...
+	Status  string
+	Running bool
+	// ExitCode is set once it exited.
+	ExitCode int
+	// Health is "" without a health check, else starting, healthy or
+	// unhealthy.
+	Health string
+}
+
+// HealthCheck is a container's own readiness probe, as Docker's HEALTHCHECK.
+type HealthCheck struct {
+	// Command is run in the container (exec form); exit 0 means healthy.
+	Command []string
+	// Interval between probes, Timeout of one probe; 0 means the engine's
+	// default.
+	Interval, Timeout time.Duration
+	// Retries is how many failed probes in a row make it unhealthy.
+	Retries int
 }
 
 // ImageRequest asks for an image under a pull policy.
@@ -139,6 +178,28 @@ type ContainerSpec struct {
 	// complete log itself, so by default the engine stores none: its
 	// json-file driver is the bottleneck of a chatty step.
 	EngineLogs bool
+	// Network, when set, is the network the container joins instead of the
+	// default one, reachable there under Aliases.
+	Network string
+	Aliases []string
+	// Health overrides the image's health check (nil: the image's, if any).
+	Health *HealthCheck
+	// Mounts are named volumes (created with their Labels if missing) and
+	// host directories mounted into the container.
+	Mounts []Mount
+}
+
+// Mount is a volume or host directory in a container.
+type Mount struct {
+	// Volume names a named volume; when empty, Source is a host path
+	// (a bind mount).
+	Volume string
+	Source string
+	// Target is the absolute path in the container.
+	Target   string
+	ReadOnly bool
+	// Labels are put on a volume the mount creates.
+	Labels map[string]string
 }
 
 // ExitStatus is how a container's main process ended.

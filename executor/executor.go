@@ -38,6 +38,9 @@ type Executor struct {
 	backoff       time.Duration
 	backoffMax    time.Duration
 	health        time.Duration
+	secrets       map[string]string
+	redact        func(string) string
+	cacheLock     CacheLock
 }
 
 // Option configures an Executor.
@@ -115,6 +118,17 @@ func WithRetryBackoff(base, max time.Duration) Option {
 // cannot hang the run.
 func WithHealthCheck(interval time.Duration) Option { return func(e *Executor) { e.health = interval } }
 
+// WithSecrets sets the values of the pipeline's secrets by name, read by the
+// caller when the run starts. They replace the placeholders
+// (pipeline.SecretRef) in a step's env only in the container spec handed to
+// the engine; results and events never carry them. The caller masks them.
+func WithSecrets(values map[string]string) Option { return func(e *Executor) { e.secrets = values } }
+
+// WithRedact sets how text the executor writes itself from container
+// output (a failed service's log tail in an error) is masked; the CLI
+// passes its masker so that these messages hide secrets too.
+func WithRedact(f func(string) string) Option { return func(e *Executor) { e.redact = f } }
+
 // New returns an Executor that runs containers on engine.
 func New(engine Engine, opts ...Option) *Executor {
 	e := &Executor{
@@ -128,9 +142,13 @@ func New(engine Engine, opts ...Option) *Executor {
 		backoff:      time.Second,
 		backoffMax:   10 * time.Second,
 		health:       5 * time.Second,
+		redact:       func(s string) string { return s },
 	}
 	for _, o := range opts {
 		o(e)
+	}
+	if e.cacheLock == nil {
+		e.cacheLock = (&processLock{}).lock
 	}
 	if e.runID == "" {
 		e.runID = NewRunID()

@@ -19,6 +19,7 @@ const (
 	LabelPipeline = "io.runjob.pipeline"
 	LabelPID      = "io.runjob.pid"
 	LabelHost     = "io.runjob.host"
+	LabelService  = "io.runjob.service"
 )
 
 // NewRunID returns a run ID that sorts by start time and is unique enough

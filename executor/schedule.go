@@ -38,6 +38,14 @@ type schedule struct {
 	// removals tracks containers being removed off the critical path; the
 	// run returns only when they are gone.
 	removals sync.WaitGroup
+
+	// services by name; svcWG tracks their stops. The network is created
+	// once, by the first service that starts.
+	services map[string]*serviceRun
+	svcWG    sync.WaitGroup
+	netOnce  sync.Once
+	netID    string
+	netErr   error
 }
 
 func (s *schedule) run(ctx context.Context, concurrency int) {
@@ -47,7 +55,12 @@ func (s *schedule) run(ctx context.Context, concurrency int) {
 	s.lostCtx, s.markLost = context.WithCancel(context.Background())
 	defer s.markLost()
 	s.lostCh = make(chan error, 1)
-	defer s.removals.Wait() // after the workers, which start removals
+	s.initServices()
+	// Deferred first, so it runs last: after the workers, and after the
+	// background removals of step containers, which must leave the run
+	// network before it can be removed.
+	defer s.stopServices()
+	defer s.removals.Wait()
 	workers := newPool(concurrency)
 	defer workers.Wait()
 	if s.e.health > 0 {
@@ -115,6 +128,7 @@ func (s *schedule) submit(ctx context.Context, workers interface{ Go(func()) }, 
 func (s *schedule) finish(ctx context.Context, workers interface{ Go(func()) }, i int, r *StepResult) {
 	s.res.Steps[i] = r
 	s.finished++
+	s.release(i)
 	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Attempt: len(r.Attempts), Result: r})
 	switch {
 	case engineGone(r.Err):
@@ -157,6 +171,7 @@ func (s *schedule) markDone(i int, st Status, why error) {
 	r := s.res.Steps[i]
 	r.Status, r.Err = st, why
 	s.finished++
+	s.release(i)
 	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Result: r})
 }
 

@@ -24,6 +24,13 @@ func (s *schedule) runStep(ctx context.Context, i int, step *pipeline.Step) *Ste
 		return r
 	}
 	e.emit(Event{Kind: EventImageReady, Step: step.Name, Image: step.Image})
+	if err := s.needServices(ctx, step); err != nil {
+		r.Status, r.Err = StatusFailed, err
+		if c := cause(ctx); c != nil {
+			r.Status, r.Err = StatusCancelled, c
+		}
+		return r
+	}
 
 	for n := 1; ; n++ {
 		id, at := s.attempt(ctx, i, step, n)
@@ -97,20 +104,30 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (e *Executor) containerSpec(index int, step *pipeline.Step, attempt int, runLabels map[string]string) *ContainerSpec {
+// containerSpec describes an attempt's container. It is the one place
+// secret values enter: the env placeholders are resolved here.
+func (e *Executor) containerSpec(index int, step *pipeline.Step, attempt int, runLabels map[string]string) (*ContainerSpec, error) {
 	labels := maps.Clone(runLabels)
 	labels[LabelStep] = step.Name
+	env := maps.Clone(step.Env)
+	for k, v := range env {
+		r, err := pipeline.ResolveSecrets(v, e.secrets)
+		if err != nil {
+			return nil, fmt.Errorf("env %s: %w", k, err)
+		}
+		env[k] = r
+	}
 	return &ContainerSpec{
 		Name:       containerName(e.runID, index, step.Name, attempt),
 		Image:      step.Image,
 		Command:    step.Command,
 		Entrypoint: step.Entrypoint,
-		Env:        maps.Clone(step.Env),
+		Env:        env,
 		Workdir:    step.Workdir,
 		User:       step.User,
 		Labels:     labels,
 		Memory:     step.Resources.Memory,
 		CPUs:       step.Resources.CPUs,
 		EngineLogs: e.engineLogs,
-	}
+	}, nil
 }

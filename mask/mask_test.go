@@ -136,3 +136,29 @@ func TestMultiLineScriptKeepsInnocentLines(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+// A multi-line secret and its base64 form, written one byte at a time, do
+// not leak a single line of the value.
+func TestStreamByteByByteMultiLineAndBase64(t *testing.T) {
+	secret := "first-LINE-of-key\nsecond-LINE-of-key"
+	m := New(secret)
+	in := "k=" + secret + "\nline: second-LINE-of-key\nb64=" +
+		base64.StdEncoding.EncodeToString([]byte(secret)) + "\n"
+	var out bytes.Buffer
+	w := m.Stream(&out)
+	for i := range len(in) {
+		if _, err := w.Write([]byte{in[i]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if strings.Contains(got, "LINE-of-key") || strings.Contains(got, base64.StdEncoding.EncodeToString([]byte(secret))[:16]) {
+		t.Errorf("leaked: %q", got)
+	}
+	if want := "k=***\nline: ***\nb64=***\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -33,6 +33,11 @@ type Pipeline struct {
 	// variables declared sensitive, and strings computed from them. Anything
 	// that prints pipeline data or container output masks them.
 	Sensitive []string
+	// Secrets are declared secrets: where their values are read from at
+	// run time. The values themselves are never in the model.
+	Secrets []Secret
+	// Services in declaration order.
+	Services []*Service
 }
 
 // Step is one container to run.
@@ -61,6 +66,9 @@ type Step struct {
 	// DependsOn names the steps that must succeed before this one starts,
 	// whether written in depends_on or implied by a reference.
 	DependsOn []Dependency
+	// Services names the services the step needs running, whether listed
+	// in depends_on or referred to (service.NAME) elsewhere.
+	Services []string
 	// Timeout bounds one attempt of the step (0: none).
 	Timeout time.Duration
 	// Retries is how many more attempts a failed step gets.
@@ -77,6 +85,10 @@ type Step struct {
 	Artifacts []Artifact
 	// Inputs are copied into the container before it starts.
 	Inputs []Input
+	// Caches are named volumes kept between runs of the pipeline.
+	Caches []Cache
+	// Mounts are host directories or files bind-mounted into the container.
+	Mounts []Mount
 	// Pos is where the step was declared.
 	Pos Pos
 }
@@ -141,6 +153,30 @@ type Input struct {
 	To string
 	// Pos is where the input was declared.
 	Pos Pos
+}
+
+// Cache is a directory of a step kept between runs of the same pipeline,
+// in a volume named after the pipeline and the cache.
+type Cache struct {
+	// Name is unique within the step; steps that use the same name share
+	// the volume (one at a time).
+	Name string
+	// Path is the absolute path inside the container.
+	Path string
+	// Pos is where the cache was declared.
+	Pos Pos
+}
+
+// Mount is a host path bind-mounted into a step's container: explicit and
+// opt-in, since the step can then read (and, unless ReadOnly, change) it.
+type Mount struct {
+	// Source is the absolute host path (written relative to the pipeline
+	// file); it exists at load time.
+	Source string
+	// Target is the absolute path in the container.
+	Target   string
+	ReadOnly bool
+	Pos      Pos
 }
 
 // Pos is a position in a source file. The zero Pos means "unknown".

@@ -33,14 +33,14 @@ var stepColors = []string{"36", "33", "35", "32", "34", "96", "93", "95", "92", 
 // so the two stay apart. The prefix is colored per step where that stream
 // is a terminal and NO_COLOR is unset.
 func plainOutput(g *pipeline.Graph, stdout, stderr io.Writer, colorOut, colorErr bool) executor.Output {
+	names := outputNames(g)
 	width := 0
-	for i := range g.Len() {
-		width = max(width, len(g.Step(i).Name))
+	for _, name := range names {
+		width = max(width, len(name))
 	}
 	prefix := func(color bool) map[string][]byte {
-		m := make(map[string][]byte, g.Len())
-		for i := range g.Len() {
-			name := g.Step(i).Name
+		m := make(map[string][]byte, len(names))
+		for i, name := range names {
 			p := fmt.Sprintf("%-*s | ", width, name)
 			if color {
 				p = fmt.Sprintf("\x1b[%sm%-*s\x1b[0m | ", stepColors[i%len(stepColors)], width, name)
@@ -59,6 +59,20 @@ func plainOutput(g *pipeline.Graph, stdout, stderr io.Writer, colorOut, colorErr
 		buf = append(append(append(buf[:0], p...), lastCRSegment(line)...), '\n')
 		_, _ = w.Write(buf)
 	})
+}
+
+// outputNames are the names output arrives under: the steps, then the
+// services as svc:NAME.
+func outputNames(g *pipeline.Graph) []string {
+	p := g.Pipeline()
+	names := make([]string, 0, len(p.Steps)+len(p.Services))
+	for _, s := range p.Steps {
+		names = append(names, s.Name)
+	}
+	for _, svc := range p.Services {
+		names = append(names, "svc:"+svc.Name)
+	}
+	return names
 }
 
 // lastCRSegment is what a terminal would show of a line redrawn with

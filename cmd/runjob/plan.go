@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/pipeline"
 	"github.com/runjob/runjob/pipeline/hclconfig"
 )
@@ -65,12 +66,19 @@ func writePlan(w io.Writer, g *pipeline.Graph) {
 			field("env", k+"="+s.Env[k])
 		}
 		field("depends on", strings.Join(depNames(g, i), ", "))
+		field("services", strings.Join(s.Services, ", "))
 		for _, in := range s.Inputs {
 			from := in.From
 			if in.FromStep != "" {
 				from = "step " + in.FromStep + " artifact " + in.FromArtifact
 			}
 			field("input", fmt.Sprintf("%s: %s -> %s", in.Name, from, in.To))
+		}
+		for _, m := range s.Mounts {
+			field("mount", fmt.Sprintf("%s -> %s%s", m.Source, m.Target, map[bool]string{true: " (read-only)"}[m.ReadOnly]))
+		}
+		for _, c := range s.Caches {
+			field("cache", fmt.Sprintf("%s: %s (volume %s)", c.Name, c.Path, executor.CacheVolume(p.Name, c.Name)))
 		}
 		for _, a := range s.Artifacts {
 			field("artifact", fmt.Sprintf("%s: %s%s", a.Name, a.Path, whenNote(a.When)))

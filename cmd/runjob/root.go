@@ -85,7 +85,7 @@ func newRootCmd(stdout, stderr io.Writer, cmds commands) *cobra.Command {
 	addRunFlags(root, runOpts)
 	root.AddCommand(newRunCmd(stdout, stderr, cmds.run), newValidateCmd(stdout, stderr, cmds.validate),
 		newListCmd(stdout, stderr, cmds.list), newGraphCmd(stdout, stderr, cmds.graph), newFmtCmd(stdout, stderr, cmds.fmt))
-	root.AddCommand(newPruneCmd(stdout, stderr, cmds.prune))
+	root.AddCommand(newPruneCmd(stdout, stderr, cmds.prune), newCacheCmd(stdout, stderr))
 	return root
 }
 

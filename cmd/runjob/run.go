@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/runjob/runjob/executor"
@@ -26,9 +29,16 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 		return err
 	}
 	p := g.Pipeline()
+	// Secrets are read now, not at load: validate, list, graph and
+	// --dry-run never need them. Nothing has started yet if one is missing.
+	secrets, err := readSecrets(g, os.LookupEnv)
+	if err != nil {
+		return err
+	}
 	runID := executor.NewRunID()
-	// Sensitive values are masked on every path: output, log, summary, record.
-	masker := mask.New(p.Sensitive...)
+	// Sensitive values and secrets are masked on every path: output, log,
+	// summary, record.
+	masker := mask.New(append(slices.Clone(p.Sensitive), slices.Collect(maps.Values(secrets))...)...)
 	stderr := io.Writer(maskWriter{opts.Stderr, masker})
 	view := newView(opts.LogFormat, g, runID, masker, opts.Stdout, opts.Stderr)
 	log := view.log
@@ -57,6 +67,9 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 		executor.WithOutput(maskOutput(output, masker)),
 		executor.WithLogger(log),
 		executor.WithForceStop(forceFrom(ctx)),
+		executor.WithSecrets(secrets),
+		executor.WithRedact(masker.String),
+		executor.WithCacheLock(lockCache),
 	)...)
 	res, runErr := ex.Run(ctx, g)
 	writeSummary(stderr, res)

@@ -20,7 +20,7 @@ import (
 func (e *Engine) Create(ctx context.Context, spec *executor.ContainerSpec) (string, error) {
 	cfg, host := toConfig(spec)
 	res, err := e.cli.ContainerCreate(ctx, client.ContainerCreateOptions{
-		Config: cfg, HostConfig: host, Name: spec.Name,
+		Config: cfg, HostConfig: host, Name: spec.Name, NetworkingConfig: networkingConfig(spec),
 	})
 	if err != nil {
 		return "", e.classify(ctx, err)

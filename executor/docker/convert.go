@@ -48,6 +48,18 @@ func toConfig(spec *executor.ContainerSpec) (*container.Config, *container.HostC
 	if spec.CPUs > 0 {
 		host.NanoCPUs = int64(spec.CPUs * 1e9)
 	}
+	for _, m := range spec.Mounts {
+		host.Mounts = append(host.Mounts, toMount(m))
+	}
+	if spec.Network != "" {
+		host.NetworkMode = container.NetworkMode(spec.Network)
+	}
+	if h := spec.Health; h != nil && len(h.Command) > 0 {
+		cfg.Healthcheck = &container.HealthConfig{
+			Test:     append([]string{"CMD"}, h.Command...),
+			Interval: h.Interval, Timeout: h.Timeout, Retries: h.Retries,
+		}
+	}
 	return cfg, host
 }
 

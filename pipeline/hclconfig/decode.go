@@ -29,6 +29,8 @@ type decoder struct {
 	// bases are the declared steps by block label.
 	bases     map[string]*stepBlock
 	sensitive map[string]bool
+	// secrets and services are the declared ones by name, with where.
+	secrets, services map[string]pipeline.Pos
 	// suggestions counts "did you mean" searches (see suggestionBudget).
 	suggestions int
 }
@@ -43,6 +45,8 @@ func newDecoder(l *Loader, filename string) *decoder {
 		declaredLocals: map[string]bool{},
 		bases:          map[string]*stepBlock{},
 		sensitive:      map[string]bool{},
+		secrets:        map[string]pipeline.Pos{},
+		services:       map[string]pipeline.Pos{},
 	}
 	d.funcs = d.functions()
 	return d
@@ -64,6 +68,13 @@ func (d *decoder) decode(body hcl.Body) (*pipeline.Pipeline, hcl.Diagnostics) {
 	diags = append(diags, d.decodeLocals(content.Blocks.OfType("locals"))...)
 	d.localObj = cty.ObjectVal(d.locals)
 	diags = append(diags, d.settings(content.Blocks.OfType("pipeline"), p)...)
+	secrets, secretDiags := d.decodeSecrets(content.Blocks.OfType("secret"))
+	diags = append(diags, secretDiags...)
+	p.Secrets = secrets
+	diags = append(diags, d.declareServices(content.Blocks.OfType("service"))...)
+	services, serviceDiags := d.decodeServices(content.Blocks.OfType("service"))
+	diags = append(diags, serviceDiags...)
+	p.Services = services
 	steps, stepDiags := d.decodeSteps(content.Blocks.OfType("step"))
 	diags = append(diags, stepDiags...)
 	p.Steps = steps
@@ -91,11 +102,12 @@ func (d *decoder) baseCtx() *hcl.EvalContext {
 	}
 }
 
-// stepCtx adds step. to a base context; instanceCtx adds each. to that.
-// Both are children, so the large step object is built once per load.
-func stepCtx(base *hcl.EvalContext, steps map[string]cty.Value) *hcl.EvalContext {
+// stepCtx adds step. and secret. to a base context; instanceCtx adds each.
+// to that. Both are children, so the large step object is built once per
+// load.
+func stepCtx(base *hcl.EvalContext, steps map[string]cty.Value, secrets, services cty.Value) *hcl.EvalContext {
 	c := base.NewChild()
-	c.Variables = map[string]cty.Value{"step": cty.ObjectVal(steps)}
+	c.Variables = map[string]cty.Value{"step": cty.ObjectVal(steps), "secret": secrets, "service": services}
 	return c
 }
 

@@ -14,11 +14,13 @@ import (
 // stepDeps returns a step's dependencies: its depends_on entries, then
 // every step it refers to anywhere else, in source order. A reference to a
 // for_each step without an instance key means all its instances.
-func (d *decoder) stepDeps(sb *stepBlock) ([]pipeline.Dependency, []keyedRef, hcl.Diagnostics) {
+// The services it lists in depends_on are returned apart.
+func (d *decoder) stepDeps(sb *stepBlock) ([]pipeline.Dependency, []string, []keyedRef, hcl.Diagnostics) {
 	var deps []pipeline.Dependency
+	var services []string
 	var diags hcl.Diagnostics
 	if attr, ok := sb.content.Attributes["depends_on"]; ok {
-		deps, diags = d.dependsOn(attr)
+		deps, services, diags = d.dependsOn(attr)
 	}
 	keyed := d.keyedRefs(sb)
 	for _, tr := range stepTraversals(sb) {
@@ -32,23 +34,32 @@ func (d *decoder) stepDeps(sb *stepBlock) ([]pipeline.Dependency, []keyedRef, hc
 		}
 		deps = append(deps, d.targets(target, key, hasKey(tr), pos(tr.SourceRange()))...)
 	}
-	return dedupDeps(deps), keyed, diags
+	return dedupDeps(deps), services, keyed, diags
 }
 
-// dependsOn reads depends_on statically: a list of step.NAME or
-// step.NAME["key"] references, never computed values, so the graph is known
-// before anything is evaluated or run.
-func (d *decoder) dependsOn(attr *hcl.Attribute) ([]pipeline.Dependency, hcl.Diagnostics) {
+// dependsOn reads depends_on statically: a list of step.NAME,
+// step.NAME["key"] or service.NAME references, never computed values, so
+// the graph is known before anything is evaluated or run.
+func (d *decoder) dependsOn(attr *hcl.Attribute) ([]pipeline.Dependency, []string, hcl.Diagnostics) {
 	exprs, diags := hcl.ExprList(attr.Expr)
 	var deps []pipeline.Dependency
+	var services []string
 	for _, expr := range exprs {
 		tr, dd := hcl.AbsTraversalForExpr(expr)
+		if !dd.HasErrors() && len(tr) == 2 && tr.RootName() == "service" {
+			if diag := d.checkName(tr); diag != nil {
+				diags = append(diags, diag)
+			} else if name, _ := traverserName(tr[1]); !slices.Contains(services, name) {
+				services = append(services, name)
+			}
+			continue
+		}
 		base, key, ok := stepRef(tr)
 		if dd.HasErrors() || !ok || len(tr) > 3 || (len(tr) == 3 && !hasKey(tr)) {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Invalid depends_on entry",
-				Detail:   `Each depends_on entry must be a step reference such as step.build, or step.test["key"] for one instance of a for_each step.`,
+				Detail:   `Each depends_on entry must be a step reference such as step.build, step.test["key"] for one instance of a for_each step, or a service such as service.db.`,
 				Subject:  expr.Range().Ptr(),
 			})
 			continue
@@ -66,7 +77,7 @@ func (d *decoder) dependsOn(attr *hcl.Attribute) ([]pipeline.Dependency, hcl.Dia
 		}
 		deps = append(deps, d.targets(target, key, hasKey(tr), at)...)
 	}
-	return deps, diags
+	return deps, services, diags
 }
 
 // targets are the step names a reference to sb (with an instance key or
@@ -133,11 +144,15 @@ func noInstance(sb *stepBlock, key string, rng hcl.Range) *hcl.Diagnostic {
 
 // stepTraversals returns every step.* traversal in a step's attributes and
 // nested blocks (but not depends_on or for_each), in source order.
-func stepTraversals(sb *stepBlock) []hcl.Traversal {
+func stepTraversals(sb *stepBlock) []hcl.Traversal { return traversalsOf(sb, "step") }
+
+// traversalsOf returns every traversal from root in a step's attributes and
+// nested blocks (but not depends_on or for_each), in source order.
+func traversalsOf(sb *stepBlock, root string) []hcl.Traversal {
 	var out []hcl.Traversal
 	for _, e := range sb.refExprs() {
 		for _, tr := range e.Variables() {
-			if tr.RootName() == "step" {
+			if tr.RootName() == root {
 				out = append(out, tr)
 			}
 		}
@@ -173,6 +188,8 @@ func (sb *stepBlock) refExprs() []hcl.Expression {
 var nestedSchemas = map[string]*hcl.BodySchema{
 	"artifact":  artifactSchema,
 	"input":     inputSchema,
+	"cache":     cacheSchema,
+	"mount":     mountSchema,
 	"resources": resourcesSchema,
 }
 

@@ -31,6 +31,9 @@ func (d *decoder) eval(attr *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Type) (
 		// no noise.
 		return cty.UnknownVal(ty), diags
 	}
+	if dd := checkSecretUse(attr, out); dd.HasErrors() {
+		return cty.NullVal(ty), append(diags, dd...)
+	}
 	return d.unmark(out), diags
 }
 

@@ -35,6 +35,16 @@ func (d *decoder) decodeNested(step *pipeline.Step, blocks hcl.Blocks, ctx *hcl.
 		diags = append(diags, dd...)
 		step.Inputs = append(step.Inputs, in)
 	}
+	for _, b := range blocks.OfType("mount") {
+		m, dd := d.decodeMount(b, ctx)
+		diags = append(diags, dd...)
+		step.Mounts = append(step.Mounts, m)
+	}
+	for _, b := range blocks.OfType("cache") {
+		c, dd := d.decodeCache(b, ctx, step.Caches)
+		diags = append(diags, dd...)
+		step.Caches = append(step.Caches, c)
+	}
 	return diags
 }
 
@@ -98,17 +108,9 @@ func (d *decoder) decodeInput(b *hcl.Block, ctx *hcl.EvalContext) (pipeline.Inpu
 	}
 	switch {
 	case v.Type() == cty.String && !v.IsNull():
-		path := v.AsString()
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(d.dir, path)
-		}
-		abs, err := filepath.Abs(path)
-		if err == nil {
-			_, err = os.Stat(abs)
-		}
-		if err != nil {
-			return in, append(diags, attrError(attr, "Input not found",
-				fmt.Sprintf("from = %q: %s (relative paths start at the pipeline file's directory).", v.AsString(), unwrapPathErr(err))))
+		abs, diag := d.hostPath(attr, v.AsString(), "Input not found")
+		if diag != nil {
+			return in, append(diags, diag)
 		}
 		in.From = abs
 	case isArtifactRef(v):
@@ -119,6 +121,24 @@ func (d *decoder) decodeInput(b *hcl.Block, ctx *hcl.EvalContext) (pipeline.Inpu
 			"from must be a host path (a string) or an artifact of another step, e.g. step.build.artifact.bin."))
 	}
 	return in, diags
+}
+
+// hostPath makes a host path absolute, relative to the pipeline file's
+// directory, and checks that it exists.
+func (d *decoder) hostPath(attr *hcl.Attribute, path, summary string) (string, *hcl.Diagnostic) {
+	p := path
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(d.dir, p)
+	}
+	abs, err := filepath.Abs(p)
+	if err == nil {
+		_, err = os.Stat(abs)
+	}
+	if err != nil {
+		return "", attrError(attr, summary,
+			fmt.Sprintf("%s = %q: %s (relative paths start at the pipeline file's directory).", attr.Name, path, unwrapPathErr(err)))
+	}
+	return abs, nil
 }
 
 // evalContainerPath evaluates a path that must be absolute inside the

@@ -23,12 +23,16 @@ func (d *decoder) checkRefs(expr hcl.Expression, ctx *hcl.EvalContext) hcl.Diagn
 			continue
 		}
 		summary, detail := "Unknown reference "+strings.TrimSpace(root),
-			fmt.Sprintf("There is no %q in a pipeline; references start with var., local., step. or each.", root)
+			fmt.Sprintf("There is no %q in a pipeline; references start with var., local., step., service., secret. or each.", root)
 		switch {
 		case root == "each":
 			summary, detail = "each outside for_each", "each.key and each.value exist only inside a step that has for_each."
 		case root == "step":
 			summary, detail = "Step reference not allowed here", "step.NAME can be used in step blocks only; variables, locals, for_each and the pipeline block are evaluated before steps."
+		case root == "service":
+			summary, detail = "Service reference not allowed here", "service.NAME can be used in step blocks only."
+		case root == "secret":
+			summary, detail = "Secret reference not allowed here", "secret.NAME can be used in a step's env only; variables, locals, for_each and the pipeline block are evaluated before any secret is read."
 		case len(tr) == 1:
 			detail = fmt.Sprintf("${%s} is HCL interpolation, and the pipeline defines no %q. "+
 				"If it is meant for the shell, escape it as $${%s} or write $%s; "+
@@ -78,6 +82,18 @@ func (d *decoder) checkName(tr hcl.Traversal) *hcl.Diagnostic {
 		}
 		known = sortedKeys(d.declaredLocals)
 		summary, detail = "Undeclared local", fmt.Sprintf("No local value %q is defined in a locals block.", name)
+	case "service":
+		if _, ok := d.services[name]; ok {
+			return nil
+		}
+		known = sortedKeys(d.services)
+		summary, detail = "Undeclared service", fmt.Sprintf("No service %q is declared; add a service %q { image = ... } block.", name, name)
+	case "secret":
+		if _, ok := d.secrets[name]; ok {
+			return nil
+		}
+		known = sortedKeys(d.secrets)
+		summary, detail = "Undeclared secret", fmt.Sprintf("No secret %q is declared; add a secret %q { env = \"VAR\" } block.", name, name)
 	case "step":
 		if sb, ok := d.bases[name]; ok {
 			return d.instanceCheck(sb, tr)

@@ -11,6 +11,8 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "locals"},
 		{Type: "step", LabelNames: []string{"name"}},
+		{Type: "secret", LabelNames: []string{"name"}},
+		{Type: "service", LabelNames: []string{"name"}},
 	},
 }
 
@@ -64,6 +66,22 @@ var stepSchema = &hcl.BodySchema{
 		{Type: "resources"},
 		{Type: "artifact", LabelNames: []string{"name"}},
 		{Type: "input", LabelNames: []string{"name"}},
+		{Type: "cache", LabelNames: []string{"name"}},
+		{Type: "mount"},
+	},
+}
+
+var mountSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "source", Required: true},
+		{Name: "target", Required: true},
+		{Name: "readonly"},
+	},
+}
+
+var cacheSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "path", Required: true},
 	},
 }
 

@@ -52,11 +52,12 @@ func (d *decoder) decodeSteps(blocks hcl.Blocks) ([]*pipeline.Step, hcl.Diagnost
 	for _, sb := range sbs {
 		objs[sb.name] = stepObject(sb)
 	}
-	sctx := stepCtx(base, objs)
+	sctx := stepCtx(base, objs, d.secretObject(), d.serviceObject())
 	var steps []*pipeline.Step
 	for _, sb := range sbs {
-		deps, keyed, dd := d.stepDeps(sb)
+		deps, services, keyed, dd := d.stepDeps(sb)
 		diags = append(diags, dd...)
+		services = d.stepServices(sb, services)
 		n := 1
 		if sb.forEach {
 			n = len(sb.keys)
@@ -70,6 +71,7 @@ func (d *decoder) decodeSteps(blocks hcl.Blocks) ([]*pipeline.Step, hcl.Diagnost
 			s, dd := d.decodeInstance(sb, i, ictx)
 			diags = append(diags, dd...)
 			s.DependsOn = d.instanceDeps(deps, keyed, ictx)
+			s.Services = services
 			steps = append(steps, s)
 		}
 	}

@@ -42,25 +42,27 @@ func Engine(t testing.TB) *docker.Engine {
 }
 
 // NoLeftovers registers a cleanup, to run after the test's own, that fails
-// the test if any container of runID remains, and removes it so one failure
+// the test if any container, network or volume of runID remains, and
+// removes it so one failure
 // does not cascade.
 func NoLeftovers(t testing.TB, eng *docker.Engine, runID string) {
 	t.Helper()
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		left, err := eng.Containers(ctx, map[string]string{executor.LabelRunID: runID})
+		// Containers come first, so the networks they were on can go.
+		left, err := eng.Resources(ctx, map[string]string{executor.LabelRunID: runID})
 		if err != nil {
 			t.Errorf("list leftovers of run %s: %v", runID, err)
 			return
 		}
 		var names []string
-		for _, c := range left {
-			names = append(names, c.Name+" ("+c.State+")")
-			_ = eng.Remove(ctx, c.ID)
+		for _, r := range left {
+			names = append(names, r.Kind+" "+r.Name)
+			_ = eng.RemoveResource(ctx, r)
 		}
 		if len(names) > 0 {
-			t.Errorf("run %s left %d container(s): %s", runID, len(names), strings.Join(names, ", "))
+			t.Errorf("run %s left %d resource(s): %s", runID, len(names), strings.Join(names, ", "))
 		}
 	})
 }
