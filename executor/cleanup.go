@@ -111,7 +111,7 @@ func (e *Executor) export(ctx context.Context, id string, step *pipeline.Step, a
 	}
 	// Links out of the artifact are kept as inert links, as docker cp does:
 	// a container's filesystem or a virtualenv is full of them.
-	opts := artifacts.Options{Manifest: true, KeepEscapingLinks: true}
+	opts := artifacts.Options{Manifest: true, KeepEscapingLinks: true, MaxBytes: e.maxArtifact}
 	if a.Path != "/" {
 		opts.StripRoot = path.Base(path.Clean(a.Path))
 	}

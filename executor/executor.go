@@ -35,6 +35,7 @@ type Executor struct {
 	force         context.Context
 	keepOnFailure bool
 	engineLogs    bool
+	maxArtifact   int64
 	backoff       time.Duration
 	backoffMax    time.Duration
 	health        time.Duration
@@ -101,6 +102,10 @@ func WithForceStop(ctx context.Context) Option { return func(e *Executor) { e.fo
 // oom_killed) instead of removing it, so the user can inspect it; the
 // result names it in StepResult.Kept.
 func WithKeepOnFailure(on bool) Option { return func(e *Executor) { e.keepOnFailure = on } }
+
+// WithMaxArtifactSize caps the bytes of each artifact export and input copy
+// (0: the artifacts package's default, 10 GiB); past it the step fails.
+func WithMaxArtifactSize(n int64) Option { return func(e *Executor) { e.maxArtifact = n } }
 
 // WithEngineLogs makes the engine keep its own copy of every container's
 // output (see ContainerSpec.EngineLogs).

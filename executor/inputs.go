@@ -42,6 +42,7 @@ func (e *Executor) copyInputs(ctx context.Context, id string, step *pipeline.Ste
 				Name:              strings.TrimPrefix(path.Clean(in.To), "/"),
 				Skip:              skip,
 				KeepEscapingLinks: true, // links are copied, never read through
+				MaxBytes:          e.maxArtifact,
 			})
 			pw.CloseWithError(err)
 			packed <- err

@@ -175,3 +175,41 @@ func mustWrite(t *testing.T, path, body string) {
 		t.Fatal(err)
 	}
 }
+
+// --max-artifact-size stops a runaway export and an oversized input with a
+// clear error, failing the step (exit 1), never the engine.
+func TestMaxArtifactSize(t *testing.T) {
+	dockertest.Engine(t)
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "in", "big.bin"), strings.Repeat("x", 2<<20))
+	p := filepath.Join(dir, "pipeline.hcl")
+	mustWrite(t, p, `
+step "export" {
+  image   = "busybox:latest"
+  command = ["sh", "-c", "mkdir /out && head -c 3000000 /dev/zero > /out/big"]
+  artifact "out" {
+    path = "/out"
+  }
+}
+step "import" {
+  image   = "busybox:latest"
+  command = ["true"]
+  input "big" {
+    from = "./in"
+    to   = "/in"
+  }
+}`)
+	r := runjob(t, nil, p, "--artifacts", filepath.Join(dir, "a"), "--max-artifact-size", "1m")
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", r.code, r.stderr)
+	}
+	if strings.Count(r.stderr, "exceeds size limit") < 2 {
+		t.Errorf("both steps should fail on the limit:\n%s", r.stderr)
+	}
+	if r := runjob(t, nil, p, "--artifacts", filepath.Join(dir, "b"), "--max-artifact-size", "4m"); r.code != 0 {
+		t.Fatalf("with room: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := runjob(t, nil, p, "--max-artifact-size", "lots"); r.code != 2 || !strings.Contains(r.stderr, "not a size") {
+		t.Fatalf("bad size: exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"time"
+
+	units "github.com/docker/go-units"
 
 	"github.com/spf13/cobra"
 
+	"github.com/runjob/runjob/artifacts"
 	"github.com/runjob/runjob/executor"
 )
 
@@ -16,6 +20,8 @@ type execOptions struct {
 	StopTimeout   time.Duration
 	KeepOnFailure bool
 	EngineLogs    bool
+	// MaxArtifactSize caps each artifact export and input copy.
+	MaxArtifactSize sizeFlag
 }
 
 func addExecFlags(cmd *cobra.Command, o *execOptions) {
@@ -24,6 +30,8 @@ func addExecFlags(cmd *cobra.Command, o *execOptions) {
 	f.DurationVar(&o.Timeout, "timeout", 0, "bound the whole run, e.g. 30m (overrides the pipeline's timeout; 0: the pipeline's)")
 	f.DurationVar(&o.StopTimeout, "stop-timeout", 10*time.Second, "how long a container gets to exit after SIGTERM before it is killed (interrupt, timeout, fail-fast)")
 	f.BoolVar(&o.EngineLogs, "engine-logs", false, "let the engine keep its own copy of containers' output, so `docker logs` works (slower for chatty steps)")
+	o.MaxArtifactSize = sizeFlag(artifacts.DefaultMaxBytes)
+	f.Var(&o.MaxArtifactSize, "max-artifact-size", "stop an artifact export or an input copy that grows past SIZE (e.g. 500m, 20g)")
 	f.BoolVar(&o.KeepOnFailure, "keep-on-failure", false, "keep the container of a failed step for debugging (`runjob prune` removes it later)")
 }
 
@@ -35,5 +43,21 @@ func (o *execOptions) executorOptions() []executor.Option {
 		executor.WithStopTimeout(o.StopTimeout),
 		executor.WithKeepOnFailure(o.KeepOnFailure),
 		executor.WithEngineLogs(o.EngineLogs),
+		executor.WithMaxArtifactSize(int64(o.MaxArtifactSize)),
 	}
+}
+
+// sizeFlag is a byte count written as Docker writes sizes: 512m, 10g.
+type sizeFlag int64
+
+func (s *sizeFlag) String() string { return units.BytesSize(float64(*s)) }
+func (s *sizeFlag) Type() string   { return "SIZE" }
+
+func (s *sizeFlag) Set(v string) error {
+	n, err := units.RAMInBytes(v)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("%q is not a size like 500m or 20g", v)
+	}
+	*s = sizeFlag(n)
+	return nil
 }
