@@ -5,19 +5,23 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/runjob/runjob/artifacts"
 )
 
 func TestExecFlagsParse(t *testing.T) {
-	o, _, code, stderr := parse(t, "ci.hcl", "--fail-fast", "--timeout", "5m", "--stop-timeout", "2s", "--keep-on-failure")
+	o, _, code, stderr := parse(t, "ci.hcl", "--fail-fast", "--timeout", "5m", "--stop-timeout", "2s", "--keep-on-failure",
+		"--engine-logs", "--max-artifact-size", "512m")
 	if code != 0 || o == nil {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	want := execOptions{FailFast: true, Timeout: 5 * time.Minute, StopTimeout: 2 * time.Second, KeepOnFailure: true}
+	want := execOptions{FailFast: true, Timeout: 5 * time.Minute, StopTimeout: 2 * time.Second, KeepOnFailure: true,
+		EngineLogs: true, MaxArtifactSize: 512 << 20}
 	if o.Exec != want {
 		t.Fatalf("exec options = %+v, want %+v", o.Exec, want)
 	}
 	o, _, _, _ = parse(t, "run", "ci.hcl")
-	if o.Exec != (execOptions{StopTimeout: 10 * time.Second}) {
+	if o.Exec != (execOptions{StopTimeout: 10 * time.Second, MaxArtifactSize: sizeFlag(artifacts.DefaultMaxBytes)}) {
 		t.Fatalf("defaults = %+v", o.Exec)
 	}
 	if _, _, code, _ := parse(t, "ci.hcl", "--timeout", "soon"); code != exitUsage {
