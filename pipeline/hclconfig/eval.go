@@ -164,3 +164,13 @@ func ctyString(v cty.Value) (string, error) {
 	}
 	return s.AsString(), nil
 }
+
+// evalImage evaluates an image attribute, which must not be empty; example
+// goes into the advice.
+func (d *decoder) evalImage(a *hcl.Attribute, ctx *hcl.EvalContext, example string) (string, hcl.Diagnostics) {
+	image, checkable, diags := d.evalString(a, ctx)
+	if checkable && image == "" {
+		diags = append(diags, attrError(a, "Empty image", fmt.Sprintf("The image must name a container image, e.g. %q.", example)))
+	}
+	return image, diags
+}

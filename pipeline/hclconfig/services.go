@@ -67,12 +67,9 @@ func (d *decoder) decodeServices(blocks hcl.Blocks) ([]*pipeline.Service, hcl.Di
 		diags = append(diags, dd...)
 		attrs := content.Attributes
 		if a, ok := attrs["image"]; ok {
-			v, checkable, dd := d.evalString(a, ctx)
+			var dd hcl.Diagnostics
+			s.Image, dd = d.evalImage(a, ctx, "postgres:16")
 			diags = append(diags, dd...)
-			if checkable && v == "" {
-				diags = append(diags, attrError(a, "Empty image", "The image must name a container image, e.g. \"postgres:16\"."))
-			}
-			s.Image = v
 		}
 		if a, ok := attrs["command"]; ok {
 			var dd hcl.Diagnostics

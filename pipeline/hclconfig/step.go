@@ -20,12 +20,9 @@ func (d *decoder) decodeInstance(sb *stepBlock, i int, ctx *hcl.EvalContext) (*p
 	add := func(dd hcl.Diagnostics) { diags = append(diags, dd...) }
 	attrs := sb.content.Attributes
 	if a, ok := attrs["image"]; ok {
-		image, checkable, dd := d.evalString(a, ctx)
-		step.Image = image
+		var dd hcl.Diagnostics
+		step.Image, dd = d.evalImage(a, ctx, "busybox:latest")
 		add(dd)
-		if checkable && image == "" {
-			add(hcl.Diagnostics{attrError(a, "Empty image", "The image must name a container image, e.g. \"busybox:latest\".")})
-		}
 	}
 	if a, ok := attrs["pull"]; ok {
 		v, dd := d.evalEnum(a, ctx, "Invalid pull policy", "always", "missing", "never")
