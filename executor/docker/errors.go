@@ -49,13 +49,25 @@ func (e *Engine) classify(ctx context.Context, err error) error {
 	if classified(err) {
 		return err
 	}
-	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), probeTimeout)
-	defer cancel()
-	if _, perr := e.cli.Ping(pctx, client.PingOptions{}); perr != nil {
-		return &UnreachableError{Host: e.Host(), Err: err}
+	// Probe twice: a daemon going away closes its connections one by one,
+	// and the first ping can still ride a pooled connection that is about
+	// to close. A daemon that answers both times is alive.
+	for i := range 2 {
+		if i > 0 {
+			time.Sleep(probeGap)
+		}
+		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), probeTimeout)
+		_, perr := e.cli.Ping(pctx, client.PingOptions{})
+		cancel()
+		if perr != nil {
+			return &UnreachableError{Host: e.Host(), Err: err}
+		}
 	}
 	return err
 }
+
+// probeGap separates the two probes of classify.
+const probeGap = 200 * time.Millisecond
 
 func classified(err error) bool {
 	for _, is := range []func(error) bool{cerrdefs.IsNotFound, cerrdefs.IsConflict, cerrdefs.IsUnauthorized,
