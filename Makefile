@@ -6,7 +6,7 @@ SHELL := bash
 GO ?= go
 BIN := bin/runjob
 
-.PHONY: all setup build demo test bench fmt lint clean leftovers clean-leftovers
+.PHONY: all setup build demo test chaos bench fmt lint clean leftovers clean-leftovers
 
 all: lint build
 
@@ -27,6 +27,10 @@ test: setup
 	$(GO) vet ./...
 	RUNJOB_REQUIRE_DOCKER=1 $(GO) test -count=1 -timeout 30m ./...
 	bash scripts/check-leftovers.sh
+
+## chaos: interrupt 100 runs at random moments (SIGINT/SIGTERM/SIGKILL), check exit codes and leftovers (RELIABILITY.md)
+chaos: setup
+	RUNJOB_CHAOS=1 RUNJOB_REQUIRE_DOCKER=1 $(GO) test -count=1 -timeout 60m -run TestChaos -v ./cmd/runjob/
 
 ## bench: Go micro-benchmarks, then runjob vs the docker CLI (bench/; BENCHMARKS.md)
 bench: setup
