@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/runjob/runjob/internal/goldenfile"
 )
 
 const planSecret = "tok-7f3a9c-secret"
@@ -159,23 +160,7 @@ func TestFmt(t *testing.T) {
 	}
 }
 
-var update = flagUpdate()
-
 func golden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	goldenfile.Check(t, path, []byte(got))
 }
-
-func flagUpdate() *bool { return flag.Bool("update", false, "rewrite the golden files") }

@@ -4,18 +4,17 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/runjob/runjob/internal/goldenfile"
+
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/runjob/runjob/pipeline"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // fixtures returns the pipeline files in dir, HCL and JSON.
 func fixtures(t *testing.T, dir string) []string {
@@ -157,19 +156,7 @@ func prune(v any) any {
 
 func golden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	goldenfile.Check(t, path, got)
 }
 
 // Every fixture with a JSON twin loads to the same model as its HCL form.
