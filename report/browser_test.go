@@ -25,7 +25,6 @@ func TestHTMLInChromium(t *testing.T) {
 	bin := chromiumBinary(t)
 	root := t.TempDir()
 	rep := recordFixture(t, root)
-	withManifest(rep)
 	page := filepath.Join(rep.Dir, HTMLFile)
 	var buf bytes.Buffer
 	if err := WriteHTML(&buf, rep, HTMLOptions{}); err != nil {
@@ -141,7 +140,6 @@ func near(v uint32, want uint8) bool {
 // everywhere, and pin down that the structure does not depend on script.
 func TestHTMLStructure(t *testing.T) {
 	rep := recordFixture(t, t.TempDir())
-	withManifest(rep)
 	var buf bytes.Buffer
 	if err := WriteHTML(&buf, rep, HTMLOptions{}); err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package report
 import (
 	"errors"
 	"fmt"
+	"github.com/runjob/runjob/artifacts"
 	"io"
 	"path/filepath"
 	"strings"
@@ -48,8 +49,9 @@ func fixtureSteps() []fixtureStep {
 		{name: "lint", deps: []string{"checkout"}, status: executor.StatusOK, queued: 1.2, from: 1.3, to: 3.0,
 			stdout: []string{"0 issues."}},
 		{name: "build", deps: []string{"checkout"}, status: executor.StatusOK, queued: 1.2, from: 1.9, to: 5.5,
-			stdout:    []string{"go build -o bin/app ./cmd/app", "built bin/app (12 MiB)"},
-			artifacts: []*executor.ArtifactResult{{Name: "bin", Path: "/src/bin", Dir: "artifacts/build/bin", Files: 2, Bytes: 12582950}}},
+			stdout: []string{"go build -o bin/app ./cmd/app", "built bin/app (12 MiB)"},
+			artifacts: []*executor.ArtifactResult{{Name: "bin", Path: "/src/bin", Dir: "artifacts/build/bin", Files: 2, Bytes: 12582950,
+				Manifest: fixtureManifest}}},
 		{name: "flaky", deps: []string{"checkout"}, status: "failed_allowed", exit: 3, err: errors.New("exit code 3"),
 			queued: 1.2, from: 1.4, to: 2.6, stderr: []string{"network is flaky today"}},
 		{name: "test[go1.22]", deps: []string{"build"}, status: executor.StatusFailed, exit: 1, err: errors.New("exit code 1"),
@@ -135,16 +137,13 @@ func recordFixture(t testing.TB, root string) *Report {
 	return rep
 }
 
-// withManifest adds the manifest the artifact exporter will produce; the
-// executor does not report one yet.
-func withManifest(rep *Report) {
-	a := &rep.Steps[2].Artifacts[0]
-	a.Manifest = []ManifestEntry{
-		{Path: ".", Type: "dir", Mode: "0755"},
-		{Path: "app", Type: "file", Size: 12582912, Mode: "0755", SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
-		{Path: "app.sha256", Type: "file", Size: 38, Mode: "0644", SHA256: "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"},
-		{Path: "current", Type: "symlink", Mode: "0777", Target: "app"},
-	}
+// fixtureManifest is the artifact manifest the exporter records, as the
+// executor hands it to the report.
+var fixtureManifest = artifacts.Manifest{
+	{Path: ".", Type: artifacts.TypeDir, Mode: 0o755},
+	{Path: "app", Type: artifacts.TypeFile, Size: 12582912, Mode: 0o755, SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
+	{Path: "app.sha256", Type: artifacts.TypeFile, Size: 38, Mode: 0o644, SHA256: "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"},
+	{Path: "current", Type: artifacts.TypeSymlink, Target: "app"},
 }
 
 func writeLines(t testing.TB, w io.Writer, lines []string) {

@@ -16,7 +16,6 @@ import (
 // url(), and every link is relative or a fragment.
 func TestHTMLSelfContained(t *testing.T) {
 	rep := recordFixture(t, t.TempDir())
-	withManifest(rep)
 	var buf bytes.Buffer
 	if err := WriteHTML(&buf, rep, HTMLOptions{}); err != nil {
 		t.Fatal(err)

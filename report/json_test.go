@@ -15,7 +15,6 @@ import (
 func TestJSONRoundTrip(t *testing.T) {
 	root := t.TempDir()
 	rep := recordFixture(t, root)
-	withManifest(rep)
 	var buf bytes.Buffer
 	if err := WriteJSON(&buf, rep); err != nil {
 		t.Fatal(err)
@@ -38,7 +37,6 @@ var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 // Every key is snake_case and the arrays are never null.
 func TestJSONSchemaShape(t *testing.T) {
 	rep := recordFixture(t, t.TempDir())
-	withManifest(rep)
 	var buf bytes.Buffer
 	if err := WriteJSON(&buf, rep); err != nil {
 		t.Fatal(err)
