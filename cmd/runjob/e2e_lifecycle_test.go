@@ -367,3 +367,31 @@ func TestDockerContextIsFollowed(t *testing.T) {
 		t.Fatalf("unknown context: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// By default the engine keeps no copy of a step's output (runjob records
+// it); with --engine-logs, `docker logs` of a kept container shows it.
+func TestEngineLogsOptIn(t *testing.T) {
+	dockertest.Engine(t)
+	p := write(t, `
+step "bad" {
+  image   = "busybox:latest"
+  command = ["sh", "-c", "echo from-the-step; exit 4"]
+}`)
+	for _, tc := range []struct {
+		flags []string
+		want  bool
+	}{{[]string{"--keep-on-failure"}, false}, {[]string{"--keep-on-failure", "--engine-logs"}, true}} {
+		r := runjob(t, nil, append([]string{p}, tc.flags...)...)
+		m := regexp.MustCompile(`docker start -ai (runjob-\S+-0-bad)`).FindStringSubmatch(r.stderr)
+		if r.code != 1 || m == nil {
+			t.Fatalf("%v: exit %d\n%s", tc.flags, r.code, r.stderr)
+		}
+		out, _ := exec.Command("docker", "logs", m[1]).CombinedOutput()
+		if got := strings.Contains(string(out), "from-the-step"); got != tc.want {
+			t.Errorf("%v: docker logs shows the output: %v, want %v\n%s", tc.flags, got, tc.want, out)
+		}
+		if pr := runjob(t, nil, "prune", "--run", r.runID); pr.code != 0 {
+			t.Fatalf("prune: exit %d\n%s", pr.code, pr.stderr)
+		}
+	}
+}
