@@ -19,16 +19,9 @@ const drainTimeout = 5 * time.Second
 // container is left for the caller to export from and remove.
 func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n int) (string, Attempt) {
 	e := s.e
-	spec, err := e.containerSpec(i, step, n, s.labels)
+	spec, err := s.spec(i, step, n)
 	if err != nil {
 		return "", Attempt{Number: n, Status: StatusError, ExitCode: -1, Err: err}
-	}
-	if len(step.Services) > 0 {
-		spec.Network = s.netID // set by the services' start, which came first
-	}
-	spec.Mounts = append(spec.Mounts, e.cacheMounts(s.g.Pipeline().Name, step)...)
-	for _, m := range step.Mounts {
-		spec.Mounts = append(spec.Mounts, Mount{Source: m.Source, Target: m.Target, ReadOnly: m.ReadOnly})
 	}
 	at := Attempt{Number: n, Status: StatusPending, ExitCode: -1, Container: spec.Name}
 	if step.Timeout > 0 {
@@ -49,14 +42,8 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 	}
 	defer unlock()
 
-	// Create on a detached context: cancelling mid-request could leave a
-	// container behind that runjob never learned the ID of.
-	cctx, cancel := s.detached(ctx, cleanupTimeout)
-	id, err := e.engine.Create(cctx, spec)
-	cancel()
+	id, err := s.create(ctx, i, n, spec)
 	if err != nil {
-		// The engine may have created it before failing; the name finds it.
-		s.removeContainer(ctx, step.Name, spec.Name, spec.Name)
 		return "", engineFailure(ctx, at, fmt.Errorf("create container %s for image %s: %w", spec.Name, step.Image, err))
 	}
 	if c := cause(ctx); c != nil {
@@ -110,6 +97,26 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 		at.Status = StatusOK
 	}
 	return id, at
+}
+
+// create returns the attempt's container: the one prepared ahead for a
+// first attempt, or a new one. It creates on a detached context: cancelling
+// mid-request could leave a container behind that runjob never learned the
+// ID of.
+func (s *schedule) create(ctx context.Context, i, n int, spec *ContainerSpec) (string, error) {
+	if n == 1 {
+		if id := s.takePrepared(i); id != "" {
+			return id, nil
+		}
+	}
+	cctx, cancel := s.detached(ctx, cleanupTimeout)
+	defer cancel()
+	id, err := s.e.engine.Create(cctx, spec)
+	if err != nil {
+		// The engine may have created it before failing; the name finds it.
+		s.removeContainer(ctx, s.g.Step(i).Name, spec.Name, spec.Name)
+	}
+	return id, err
 }
 
 // engineFailure records an engine error, unless the run was cancelled

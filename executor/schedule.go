@@ -38,6 +38,11 @@ type schedule struct {
 	// removals tracks containers being removed off the critical path; the
 	// run returns only when they are gone.
 	removals sync.WaitGroup
+	// prepared holds the containers created ahead of their step's turn
+	// (prepare.go); preparing tracks the creates, prepSlots bounds them.
+	prepared  map[int]*prepared
+	preparing sync.WaitGroup
+	prepSlots chan struct{}
 
 	// services by name; svcWG tracks their stops. The network is created
 	// once, by the first service that starts.
@@ -61,6 +66,8 @@ func (s *schedule) run(ctx context.Context, concurrency int) {
 	// network before it can be removed.
 	defer s.stopServices()
 	defer s.removals.Wait()
+	s.prepared, s.prepSlots = map[int]*prepared{}, make(chan struct{}, concurrency)
+	defer s.discardAllPrepared()
 	workers := newPool(concurrency)
 	defer workers.Wait()
 	if s.e.health > 0 {
@@ -121,6 +128,7 @@ func (s *schedule) submit(ctx context.Context, workers interface{ Go(func()) }, 
 	workers.Go(func() {
 		s.doneCh <- done{index: i, result: s.runStep(ctx, i, step)}
 	})
+	s.prepareAhead(ctx, i)
 }
 
 // finish records a worker's result, applies fail-fast and engine loss, and
@@ -170,6 +178,7 @@ func (s *schedule) skip(i int, why error) {
 func (s *schedule) markDone(i int, st Status, why error) {
 	r := s.res.Steps[i]
 	r.Status, r.Err = st, why
+	s.discardPrepared(i)
 	s.finished++
 	s.release(i)
 	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Result: r})

@@ -16,6 +16,7 @@ import (
 func (s *schedule) runStep(ctx context.Context, i int, step *pipeline.Step) *StepResult {
 	e := s.e
 	r := &StepResult{Name: step.Name, Status: StatusPending, ExitCode: -1}
+	defer s.discardPrepared(i) // unless its first attempt took it
 	if err := s.ensureImage(ctx, step); err != nil {
 		r.Status, r.Err = StatusError, err
 		if c := cause(ctx); c != nil {

@@ -1,0 +1,152 @@
+package executor
+
+import (
+	"context"
+
+	"github.com/runjob/runjob/pipeline"
+)
+
+// Creating a container costs a round trip or two to the engine. A step
+// whose dependencies are all running or done will run next unless one of
+// them fails, so its image is made ready and its container created while
+// they run: when they finish, only copying its inputs and `start` remain on
+// the critical path. A chain of N steps then costs less than N `docker run`s.
+//
+// A prepared container is the step's first attempt's container, with the
+// same name and spec as attempt would create. It is consumed by that
+// attempt, or removed when the step never runs (a dependency failed, the
+// run was cancelled). Steps that need services or caches are not prepared:
+// their container's network exists only once the services start, and a
+// cache is locked for the life of the container that mounts it.
+
+// prepared is a container created ahead of its step's turn. done is closed
+// once the create returned; id is "" when it failed.
+type prepared struct {
+	done     chan struct{}
+	id, name string
+}
+
+// prepareAhead is called by the coordinator when step i is submitted: it
+// prepares every dependent of i that can now only wait for running steps.
+func (s *schedule) prepareAhead(ctx context.Context, i int) {
+	for _, d := range s.g.Dependents(i) {
+		if s.preparable(d) {
+			s.prepare(ctx, d)
+		}
+	}
+}
+
+// preparable reports whether step d is still to be submitted, may be
+// prepared, and has every dependency submitted and not failed.
+func (s *schedule) preparable(d int) bool {
+	step := s.g.Step(d)
+	if s.waiting[d] < 0 || s.res.Steps[d].Status != StatusPending || step.Skip ||
+		len(step.Services) > 0 || len(step.Caches) > 0 {
+		return false
+	}
+	for _, dep := range s.g.Deps(d) {
+		st := s.res.Steps[dep].Status
+		if s.waiting[dep] >= 0 || (st != StatusPending && !st.succeeded()) {
+			return false
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, done := s.prepared[d]
+	return !done
+}
+
+// prepare creates step d's first container in the background, bounded by
+// the run's concurrency so a wide fan-out does not flood the engine.
+func (s *schedule) prepare(ctx context.Context, d int) {
+	p := &prepared{done: make(chan struct{})}
+	s.mu.Lock()
+	s.prepared[d] = p
+	s.mu.Unlock()
+	step := s.g.Step(d)
+	s.preparing.Go(func() {
+		defer close(p.done)
+		select {
+		case s.prepSlots <- struct{}{}:
+			defer func() { <-s.prepSlots }()
+		case <-ctx.Done():
+			return
+		}
+		if s.ensureImage(ctx, step) != nil || ctx.Err() != nil {
+			return // the step's own attempt reports it
+		}
+		spec, err := s.spec(d, step, 1)
+		if err != nil {
+			return
+		}
+		cctx, cancel := s.detached(ctx, cleanupTimeout)
+		defer cancel()
+		id, err := s.e.engine.Create(cctx, spec)
+		if err != nil {
+			// The engine may have created it before failing; the attempt
+			// reuses the name, so make sure it is free.
+			s.removeContainer(ctx, step.Name, spec.Name, spec.Name)
+			return
+		}
+		p.id, p.name = id, spec.Name
+	})
+}
+
+// takePrepared hands step i's prepared container, if any, to its first
+// attempt: its ID, or "" when there is none or its create failed. It waits
+// for a create in flight, which is bounded by cleanupTimeout.
+func (s *schedule) takePrepared(i int) string {
+	s.mu.Lock()
+	p := s.prepared[i]
+	delete(s.prepared, i)
+	s.mu.Unlock()
+	if p == nil {
+		return ""
+	}
+	<-p.done
+	return p.id
+}
+
+// discardPrepared removes step i's prepared container, if it was not used,
+// off the critical path.
+func (s *schedule) discardPrepared(i int) {
+	s.mu.Lock()
+	p := s.prepared[i]
+	delete(s.prepared, i)
+	s.mu.Unlock()
+	if p == nil {
+		return
+	}
+	name := s.g.Step(i).Name
+	s.removals.Go(func() {
+		<-p.done
+		if p.id != "" {
+			s.removeContainer(context.Background(), name, p.id, p.name)
+		}
+	})
+}
+
+// discardAllPrepared is the end of run's sweep: nothing prepared survives it.
+func (s *schedule) discardAllPrepared() {
+	s.preparing.Wait()
+	for i := range s.g.Len() {
+		s.discardPrepared(i)
+	}
+}
+
+// spec describes attempt n's container of step i, with its network and
+// mounts.
+func (s *schedule) spec(i int, step *pipeline.Step, n int) (*ContainerSpec, error) {
+	spec, err := s.e.containerSpec(i, step, n, s.labels)
+	if err != nil {
+		return nil, err
+	}
+	if len(step.Services) > 0 {
+		spec.Network = s.netID // set by the services' start, which came first
+	}
+	spec.Mounts = append(spec.Mounts, s.e.cacheMounts(s.g.Pipeline().Name, step)...)
+	for _, m := range step.Mounts {
+		spec.Mounts = append(spec.Mounts, Mount{Source: m.Source, Target: m.Target, ReadOnly: m.ReadOnly})
+	}
+	return spec, nil
+}
