@@ -111,10 +111,24 @@ pid_is() {
 	[[ "${stat##*) }" != [ZX]* ]]
 }
 
+# dockerd_pids: the dockerd processes that serve $LOCAL_SOCK: those started
+# without --host/-H (it is their default) or with it. A private daemon on
+# its own socket (scripts/private-dockerd.sh, used by a test) is not ours
+# to wait for.
 dockerd_pids() {
-	local p
+	local p args a prev local_sock
 	for p in $(pgrep -x dockerd 2>/dev/null); do
-		pid_is "$p" dockerd && echo "$p"
+		pid_is "$p" dockerd || continue
+		mapfile -d '' -t args <"/proc/$p/cmdline" 2>/dev/null || continue
+		local_sock=1 prev=""
+		for a in "${args[@]}"; do
+			case "$prev|$a" in
+			"-H|"* | "--host|"*) [[ $a == "$LOCAL_HOST" || $a == "$LOCAL_SOCK" ]] || local_sock=0 ;;
+			*"|--host="* | *"|-H="*) [[ ${a#*=} == "$LOCAL_HOST" ]] || local_sock=0 ;;
+			esac
+			prev=$a
+		done
+		((local_sock)) && echo "$p"
 	done
 	return 0
 }

@@ -39,8 +39,18 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 	// Sensitive values and secrets are masked on every path: output, log,
 	// summary, record.
 	masker := mask.New(append(slices.Clone(p.Sensitive), slices.Collect(maps.Values(secrets))...)...)
-	stderr := io.Writer(maskWriter{opts.Stderr, masker})
-	view := newView(opts.LogFormat, g, runID, masker, opts.Stdout, opts.Stderr)
+	rawOut, rawErr := opts.Stdout, opts.Stderr
+	// Batched (batch.go), except under the live view: its frames must reach
+	// the terminal at once, and it prints no step output anyway.
+	if resolveFormat(opts.LogFormat, opts.Stderr) != "tty" {
+		var flush func()
+		rawOut, rawErr, flush = newBatcher(rawOut, rawErr)
+		defer flush()
+		notices.set(rawErr) // the interrupt notice, in order with the rest
+		defer notices.set(nil)
+	}
+	stderr := io.Writer(maskWriter{rawErr, masker})
+	view := newView(opts.LogFormat, g, runID, masker, rawOut, rawErr)
 	log := view.log
 
 	eng, err := connect(ctx)
