@@ -45,8 +45,8 @@ func (e *Engine) run(ctx context.Context, id string, stdout, stderr io.Writer) (
 	// next-exit, registered before start: not-running would be satisfied
 	// by the created-but-not-started state.
 	wait := e.cli.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionNextExit})
-	if _, err := e.cli.ContainerStart(ctx, id, client.ContainerStartOptions{}); err != nil {
-		return executor.ExitStatus{}, fmt.Errorf("start: %w", err)
+	if err := e.start(ctx, id); err != nil {
+		return executor.ExitStatus{}, err
 	}
 
 	copied := make(chan error, 1)

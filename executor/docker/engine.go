@@ -12,6 +12,7 @@ package docker
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/moby/moby/client"
 
@@ -22,6 +23,8 @@ import (
 // state but the client: the executor deduplicates pulls per run.
 type Engine struct {
 	cli *client.Client
+	// StartTimeout bounds starting a container (0: DefaultStartTimeout).
+	StartTimeout time.Duration
 }
 
 var _ executor.Engine = (*Engine)(nil)

@@ -1,0 +1,56 @@
+package docker
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/moby/moby/client"
+)
+
+// DefaultStartTimeout bounds starting a container. A start takes well
+// under a second, a few on a machine under heavy load; a minute means the
+// daemon is stuck. Docker 20.10 under heavy container churn can deadlock in
+// its network controller (moby/moby#42545): it still answers pings and
+// lists containers, but never returns from create or start. Without a
+// bound, a run would wait for that forever.
+const DefaultStartTimeout = time.Minute
+
+// StuckError says the daemon answers but did not finish an operation in
+// time. cerrdefs.IsUnavailable holds for it, as for UnreachableError: every
+// other call would hang the same way, so the executor ends the run.
+type StuckError struct {
+	Host  string
+	Op    string
+	After time.Duration
+}
+
+func (e *StuckError) Error() string {
+	return fmt.Sprintf("the Docker engine at %s did not finish %s within %s: it answers pings but is stuck; restarting dockerd may help",
+		e.Host, e.Op, e.After)
+}
+
+// Unavailable marks the error for cerrdefs.IsUnavailable.
+func (e *StuckError) Unavailable() {}
+
+var errStuck = errors.New("engine stuck")
+
+// start starts the container, within StartTimeout.
+func (e *Engine) start(ctx context.Context, id string) error {
+	limit := cmp.Or(e.StartTimeout, DefaultStartTimeout)
+	sctx, cancel := context.WithTimeoutCause(ctx, limit, errStuck)
+	defer cancel()
+	_, err := e.cli.ContainerStart(sctx, id, client.ContainerStartOptions{})
+	if err != nil && ctx.Err() == nil && context.Cause(sctx) == errStuck {
+		return &StuckError{Host: e.Host(), Op: "starting container " + shortID(id), After: limit}
+	}
+	if err != nil {
+		return fmt.Errorf("start: %w", err)
+	}
+	return nil
+}
+
+// shortID is the 12-character form docker ps shows.
+func shortID(id string) string { return id[:min(len(id), 12)] }

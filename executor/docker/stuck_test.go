@@ -1,0 +1,98 @@
+package docker_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
+
+	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/executor/docker"
+	"github.com/runjob/runjob/executor/docker/dockertest"
+	"github.com/runjob/runjob/pipeline"
+)
+
+// stallingEngine serves the real engine's API on a unix socket of its own,
+// except that it never answers a container start: a daemon stuck in its
+// network controller behaves so (it still answers pings). Attach upgrades
+// pass through httputil.ReverseProxy.
+func stallingEngine(t *testing.T) string {
+	t.Helper()
+	target := "/var/run/docker.sock"
+	if h := os.Getenv("DOCKER_HOST"); strings.HasPrefix(h, "unix://") {
+		target = strings.TrimPrefix(h, "unix://")
+	}
+	sock := filepath.Join(t.TempDir(), "stuck.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) { r.Out.URL.Scheme, r.Out.URL.Host = "http", "docker" },
+		Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, "unix", target)
+		}},
+	}
+	release := make(chan struct{})
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/start") {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	})}
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { close(release); _ = srv.Close() })
+	return "unix://" + sock
+}
+
+// A daemon that answers pings but never finishes a start ends the run with
+// an engine error that says so, instead of hanging it; the container that
+// never started is removed all the same.
+func TestStuckStartEndsTheRun(t *testing.T) {
+	dockertest.Engine(t)
+	eng, err := docker.New(client.WithHost(stallingEngine(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	eng.StartTimeout = 2 * time.Second
+	var res *executor.Result
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		res, err = execute(t, context.Background(), eng, []*pipeline.Step{
+			step("s", "true"), after(step("next", "true"), "s"),
+		})
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the run hung on a stuck start")
+	}
+	var stuck *docker.StuckError
+	if !errors.As(err, &stuck) || !cerrdefs.IsUnavailable(err) {
+		t.Fatalf("Run error = %v, want a stuck engine", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "did not finish starting container") || !strings.Contains(msg, "within 2s") {
+		t.Errorf("message = %q", msg)
+	}
+	if got, want := statuses(res), "s=error next=cancelled"; got != want {
+		t.Fatalf("statuses = %s, want %s", got, want)
+	}
+	if len(res.Leftovers) > 0 {
+		t.Errorf("leftovers %+v: removal goes through a stuck engine's proxy too", res.Leftovers)
+	}
+}
