@@ -46,7 +46,10 @@ func main() {
 			forceNow()
 		}
 	}()
-	os.Exit(run(withForce(ctx, force), os.Args[1:], os.Stdout, os.Stderr))
+	stopProfile := startProfile()
+	code := run(withForce(ctx, force), os.Args[1:], os.Stdout, os.Stderr)
+	stopProfile()
+	os.Exit(code)
 }
 
 type forceKey struct{}
