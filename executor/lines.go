@@ -39,11 +39,15 @@ func (w *LineWriter) Write(p []byte) (int, error) {
 		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
 			w.buf = append(w.buf, p...)
-			for len(w.buf) >= w.max {
-				w.emit(w.buf[:w.max])
-				w.buf = append(w.buf[:0], w.buf[w.max:]...)
+			rest := w.buf
+			for len(rest) >= w.max {
+				w.emit(rest[:w.max])
+				rest = rest[w.max:]
 				w.cut = true
 			}
+			// One move of the remainder, not one per piece: a long write
+			// without a newline stays linear, whatever the bound.
+			w.buf = append(w.buf[:0], rest...)
 			break
 		}
 		switch {
