@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -20,20 +19,6 @@ func hostSecret(t *testing.T) (string, string) {
 	secret := "host-secret-" + executor.NewRunID()
 	mustWrite(t, filepath.Join(dir, "secret"), secret)
 	return dir, secret
-}
-
-// dirNames lists a directory, failing the test if it cannot.
-func dirNames(t *testing.T, dir string) []string {
-	t.Helper()
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range ents {
-		names = append(names, e.Name())
-	}
-	return names
 }
 
 // Symlinks inside a host input are copied as links, never read through: a
@@ -183,8 +168,8 @@ step "reader" {
 			t.Errorf("artifact entry %s: %v, %v; want a link kept as a link", name, fi, err)
 		}
 	}
-	if got := dirNames(t, outside); !slices.Equal(got, []string{"secret"}) {
-		t.Errorf("the outside directory changed: %q", got)
+	if ents, err := os.ReadDir(outside); err != nil || len(ents) != 1 || ents[0].Name() != "secret" {
+		t.Errorf("the outside directory changed: %v, %v", ents, err)
 	}
 }
 
