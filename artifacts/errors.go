@@ -9,6 +9,10 @@ import (
 // for a refused archive with errors.Is.
 var ErrUnsafeEntry = errors.New("unsafe archive entry")
 
+// ErrLeavesRoot is wrapped when [PackOptions.Within] is set and the source
+// path goes through a symlink that leads out of that directory.
+var ErrLeavesRoot = errors.New("symlink leads out of the allowed directory")
+
 // ErrTooLarge is wrapped when the archive holds more file content than
 // [Options.MaxBytes] allows.
 var ErrTooLarge = errors.New("archive content exceeds size limit")

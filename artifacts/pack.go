@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"time"
@@ -40,6 +39,12 @@ type PackOptions struct {
 	// link's target, so this exposes nothing of the host; in the container
 	// the link points at the container's own files.
 	KeepEscapingLinks bool
+	// Within, if set, is a directory src must lie in: src is then reached
+	// through an [os.Root] on Within, so a symlink anywhere on the way
+	// (src itself included) is followed only while it stays inside Within,
+	// and one leading out fails with an error naming src. Without it, src
+	// is opened as named, links on its path followed wherever they go.
+	Within string
 	// MaxBytes caps the total file content packed; 0 means
 	// [DefaultMaxBytes]. Exceeding it fails with [ErrTooLarge].
 	MaxBytes int64
@@ -75,11 +80,16 @@ func Pack(ctx context.Context, src string, w io.Writer, opts PackOptions) (Stats
 	if err != nil {
 		return Stats{}, err
 	}
-	fi, err := os.Stat(src)
+	at, err := openSource(src, opts.Within)
+	if err != nil {
+		return Stats{}, err
+	}
+	defer at.close()
+	fi, err := at.stat()
 	if err != nil {
 		return Stats{}, fmt.Errorf("pack: %w", err)
 	}
-	p := &packer{ctx: ctx, src: src, tw: tar.NewWriter(w), opts: opts, name: name, buf: make([]byte, copyBufSize)}
+	p := &packer{ctx: ctx, src: src, at: at, tw: tar.NewWriter(w), opts: opts, name: name, buf: make([]byte, copyBufSize)}
 	if p.opts.MaxBytes == 0 {
 		p.opts.MaxBytes = DefaultMaxBytes
 	}
@@ -91,7 +101,7 @@ func Pack(ctx context.Context, src string, w io.Writer, opts PackOptions) (Stats
 	case name == ".":
 		err = fmt.Errorf("pack %s: a file needs a non-empty PackOptions.Name", src)
 	default:
-		err = p.file(filepath.Base(src), name, func() (*os.File, error) { return os.Open(src) })
+		err = p.file(filepath.Base(src), name, at.open)
 		if err != nil {
 			err = fmt.Errorf("pack %s: %w", src, err)
 		}
@@ -123,6 +133,7 @@ func (o PackOptions) validate() (string, error) {
 type packer struct {
 	ctx   context.Context
 	src   string
+	at    source
 	tw    *tar.Writer
 	opts  PackOptions
 	name  string // cleaned Name; "." for the archive root

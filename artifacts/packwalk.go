@@ -12,7 +12,7 @@ import (
 // dir packs a directory tree. Every open goes through an os.Root on src, so
 // even a path swapped for a symlink mid-walk cannot lead outside it.
 func (p *packer) dir() error {
-	root, err := os.OpenRoot(p.src)
+	root, err := p.at.openRoot()
 	if err != nil {
 		return fmt.Errorf("pack: %w", err)
 	}

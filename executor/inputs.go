@@ -42,7 +42,10 @@ func (e *Executor) copyInputs(ctx context.Context, id string, step *pipeline.Ste
 				Name:              strings.TrimPrefix(path.Clean(in.To), "/"),
 				Skip:              skip,
 				KeepEscapingLinks: true, // links are copied, never read through
-				MaxBytes:          e.maxArtifact,
+				// Checked again here, not only at load time: a step with a
+				// writable mount may have swapped a directory for a link.
+				Within:   in.Within,
+				MaxBytes: e.maxArtifact,
 			})
 			pw.CloseWithError(err)
 			packed <- err

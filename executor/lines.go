@@ -18,6 +18,9 @@ type LineWriter struct {
 	emit func(line []byte)
 	max  int
 	buf  []byte
+	// cut says the pending line has already emitted pieces of the bound,
+	// so a newline right after one ends it without an extra empty line.
+	cut bool
 }
 
 // NewLineWriter returns a LineWriter with the given bound (DefaultMaxLine if
@@ -36,20 +39,29 @@ func (w *LineWriter) Write(p []byte) (int, error) {
 		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
 			w.buf = append(w.buf, p...)
-			for len(w.buf) >= w.max {
-				w.emit(w.buf[:w.max])
-				w.buf = append(w.buf[:0], w.buf[w.max:]...)
+			rest := w.buf
+			for len(rest) >= w.max {
+				w.emit(rest[:w.max])
+				rest = rest[w.max:]
+				w.cut = true
 			}
+			// One move of the remainder, not one per piece: a long write
+			// without a newline stays linear, whatever the bound.
+			w.buf = append(w.buf[:0], rest...)
 			break
 		}
-		if len(w.buf) == 0 {
+		switch {
+		case len(w.buf) == 0 && w.cut && i == 0:
+			// The line was a multiple of the bound, all emitted already.
+		case len(w.buf) == 0:
 			// The common case: a whole line inside p, emitted without copying.
 			w.emitBounded(p[:i])
-		} else {
+		default:
 			w.buf = append(w.buf, p[:i]...)
 			w.emitBounded(w.buf)
 			w.buf = w.buf[:0]
 		}
+		w.cut = false
 		p = p[i+1:]
 	}
 	return n, nil
@@ -69,6 +81,7 @@ func (w *LineWriter) Close() error {
 		w.emit(w.buf)
 		w.buf = w.buf[:0]
 	}
+	w.cut = false
 	return nil
 }
 

@@ -147,6 +147,14 @@ type Input struct {
 	// From is a host file or directory, absolute once loaded; empty when
 	// the input is an upstream artifact.
 	From string
+	// Within is the directory From must be reached inside of: the pipeline
+	// file's directory when From was written as a path below it. Symlinks
+	// on From's path (From included) are then followed only while they stay
+	// inside Within, so a link cannot bring host files the pipeline did not
+	// name into a container. Empty when From names a path outside that
+	// directory (absolute, or climbing with ..): that path is explicit, like
+	// a mount's source, and is read as named.
+	Within string
 	// FromStep and FromArtifact name an upstream step's artifact.
 	FromStep, FromArtifact string
 	// To is the absolute destination path inside the container.

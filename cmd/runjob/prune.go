@@ -2,13 +2,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"slices"
 
 	"github.com/spf13/cobra"
-
-	"github.com/runjob/runjob/executor"
 )
 
 // pruneOptions are the settings of `runjob prune`.
@@ -46,48 +42,5 @@ func prune(ctx context.Context, o *pruneOptions) error {
 		return err
 	}
 	defer eng.Close()
-	rs, err := eng.Resources(ctx, map[string]string{executor.LabelRunID: ""})
-	if err != nil {
-		return &exitError{code: exitEngine, err: err}
-	}
-	removed, kept, failed := 0, 0, 0
-	for _, r := range rs {
-		owner := executor.OwnerOf(r.Labels)
-		if len(o.RunIDs) > 0 && !slices.Contains(o.RunIDs, owner.RunID) {
-			continue
-		}
-		what := fmt.Sprintf("%s %s (run %s)", r.Kind, r.Name, owner.RunID)
-		switch l := owner.Liveness(); {
-		case o.All || l == executor.Dead:
-		case l == executor.Alive:
-			fmt.Fprintf(o.Stdout, "kept %s: its runjob process %d is still running\n", what, owner.PID)
-			kept++
-			continue
-		default:
-			fmt.Fprintf(o.Stdout, "kept %s: it belongs to host %q, which this host cannot check (--all removes it)\n", what, owner.Host)
-			kept++
-			continue
-		}
-		if o.DryRun {
-			fmt.Fprintf(o.Stdout, "would remove %s\n", what)
-			removed++
-			continue
-		}
-		if err := eng.RemoveResource(ctx, r); err != nil {
-			fmt.Fprintf(o.Stderr, "runjob: could not remove %s: %v\n", what, err)
-			failed++
-			continue
-		}
-		fmt.Fprintf(o.Stdout, "removed %s\n", what)
-		removed++
-	}
-	verb := "removed"
-	if o.DryRun {
-		verb = "would remove"
-	}
-	fmt.Fprintf(o.Stdout, "prune: %s %d, kept %d\n", verb, removed, kept)
-	if failed > 0 {
-		return &exitError{code: exitEngine, err: fmt.Errorf("%d resource(s) could not be removed", failed)}
-	}
-	return nil
+	return newPruner(eng, o).run(ctx)
 }

@@ -31,8 +31,12 @@ func toConfig(spec *executor.ContainerSpec) (*container.Config, *container.HostC
 		// Never AutoRemove: artifacts are copied out after the container exits.
 		AutoRemove: false,
 		// Unprivileged, no host mounts, no docker socket: a step sees only
-		// its image and what runjob copies in.
+		// its image, what runjob copies in and the mounts it declares.
 		Privileged: false,
+		// No process in the container can gain privileges it did not start
+		// with (setuid binaries, file capabilities): a step that needs root
+		// says so with user = "root" rather than reaching it through sudo.
+		SecurityOpt: []string{"no-new-privileges"},
 	}
 	if !spec.EngineLogs {
 		// runjob's own record is complete; a second copy in the daemon's

@@ -21,6 +21,12 @@ func TestToConfig(t *testing.T) {
 	if host.AutoRemove || host.Privileged || len(host.Binds) > 0 || len(host.Mounts) > 0 {
 		t.Fatalf("host config = %+v", host)
 	}
+	if len(host.SecurityOpt) != 1 || host.SecurityOpt[0] != "no-new-privileges" {
+		t.Errorf("security options = %q, want no-new-privileges", host.SecurityOpt)
+	}
+	if len(host.CapAdd) > 0 || len(host.Devices) > 0 || host.PidMode != "" || host.IpcMode != "" || host.UsernsMode != "" {
+		t.Errorf("host config widens the sandbox: %+v", host)
+	}
 	if got := cfg.Env; len(got) != 2 || got[0] != "A=1" || got[1] != "B=2" {
 		t.Fatalf("env = %q, want sorted", got)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
@@ -15,6 +16,8 @@ type Container struct {
 	Name   string
 	State  string
 	Labels map[string]string
+	// Created is when the engine created it (to the second).
+	Created time.Time
 }
 
 // Containers lists containers in any state that carry all the given labels;
@@ -31,7 +34,7 @@ func (e *Engine) Containers(ctx context.Context, labels map[string]string) ([]Co
 		if len(c.Names) > 0 {
 			name = strings.TrimPrefix(c.Names[0], "/") // the API prefixes names with "/"
 		}
-		out = append(out, Container{ID: c.ID, Name: name, State: string(c.State), Labels: c.Labels})
+		out = append(out, Container{ID: c.ID, Name: name, State: string(c.State), Labels: c.Labels, Created: time.Unix(c.Created, 0)})
 	}
 	return out, nil
 }
@@ -43,6 +46,8 @@ type Resource struct {
 	ID     string
 	Name   string
 	Labels map[string]string
+	// Created is when the engine created it; zero if it did not say.
+	Created time.Time
 }
 
 // Resources lists the containers, networks and volumes that carry all the
@@ -55,21 +60,22 @@ func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]Res
 	}
 	var out []Resource
 	for _, c := range cs {
-		out = append(out, Resource{Kind: "container", ID: c.ID, Name: c.Name, Labels: c.Labels})
+		out = append(out, Resource{Kind: "container", ID: c.ID, Name: c.Name, Labels: c.Labels, Created: c.Created})
 	}
 	nets, err := e.cli.NetworkList(ctx, client.NetworkListOptions{Filters: labelFilter(labels)})
 	if err != nil {
 		return nil, e.classify(ctx, fmt.Errorf("list networks: %w", err))
 	}
 	for _, n := range nets.Items {
-		out = append(out, Resource{Kind: "network", ID: n.ID, Name: n.Name, Labels: n.Labels})
+		out = append(out, Resource{Kind: "network", ID: n.ID, Name: n.Name, Labels: n.Labels, Created: n.Created})
 	}
 	vols, err := e.cli.VolumeList(ctx, client.VolumeListOptions{Filters: labelFilter(labels)})
 	if err != nil {
 		return nil, e.classify(ctx, fmt.Errorf("list volumes: %w", err))
 	}
 	for _, v := range vols.Items {
-		out = append(out, Resource{Kind: "volume", ID: v.Name, Name: v.Name, Labels: v.Labels})
+		created, _ := time.Parse(time.RFC3339, v.CreatedAt)
+		out = append(out, Resource{Kind: "volume", ID: v.Name, Name: v.Name, Labels: v.Labels, Created: created})
 	}
 	return out, nil
 }

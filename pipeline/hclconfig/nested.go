@@ -109,6 +109,9 @@ func (d *decoder) decodeInput(b *hcl.Block, ctx *hcl.EvalContext) (pipeline.Inpu
 	switch {
 	case v.Type() == cty.String && !v.IsNull():
 		abs, diag := d.hostPath(attr, v.AsString(), "Input not found")
+		if diag == nil {
+			in.Within, diag = d.inputWithin(attr, v.AsString(), abs)
+		}
 		if diag != nil {
 			return in, append(diags, diag)
 		}
@@ -139,6 +142,31 @@ func (d *decoder) hostPath(attr *hcl.Attribute, path, summary string) (string, *
 			fmt.Sprintf("%s = %q: %s (relative paths start at the pipeline file's directory).", attr.Name, path, unwrapPathErr(err)))
 	}
 	return abs, nil
+}
+
+// inputWithin returns the pipeline directory when abs lies below it, after
+// checking that no symlink on the way leads out of it: an input is what the
+// pipeline names, never what a link in the tree happens to point at.
+func (d *decoder) inputWithin(attr *hcl.Attribute, path, abs string) (string, *hcl.Diagnostic) {
+	dir, err := filepath.Abs(d.dir)
+	if err != nil {
+		return "", nil
+	}
+	rel, err := filepath.Rel(dir, abs)
+	if err != nil || !filepath.IsLocal(rel) {
+		return "", nil // outside: named explicitly, read as named
+	}
+	root, err := os.OpenRoot(dir)
+	if err == nil {
+		_, err = root.Stat(rel)
+		_ = root.Close()
+	}
+	if err != nil {
+		return "", attrError(attr, "Input leads out of the pipeline directory", fmt.Sprintf(
+			"%s = %q goes through a symlink that leads out of %s; runjob does not follow links out of the pipeline's directory. Write the target path itself if you mean to copy it.",
+			attr.Name, path, dir))
+	}
+	return dir, nil
 }
 
 // evalContainerPath evaluates a path that must be absolute inside the
