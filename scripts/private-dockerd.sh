@@ -94,7 +94,11 @@ start() {
 	log_off=$(stat -c %s "$logfile" 2>/dev/null || echo 0)
 	echo "=== $(date -u +%Y-%m-%dT%H:%M:%SZ) private-dockerd.sh start" >>"$logfile"
 	# setsid: the daemon must not get the terminal's (or a test's) signals.
-	setsid dockerd --host "$host" --data-root "$dir/data" --exec-root "$dir/x" \
+	# unshare --net (lead's edit): the daemon gets its own network namespace.
+	# Without it, `--bridge none` makes dockerd DELETE the host's docker0
+	# (removeDefaultBridgeInterface), which broke the shared engine's
+	# containers ("could not find bridge docker0") for every other test.
+	setsid unshare --net dockerd --host "$host" --data-root "$dir/data" --exec-root "$dir/x" \
 		--pidfile "$pidfile" --bridge none --iptables=false --ip-masq=false \
 		--ip-forward=false --default-address-pool base=10.213.0.0/16,size=24 \
 		--storage-driver overlay2 >>"$logfile" 2>&1 </dev/null 9>&- &
