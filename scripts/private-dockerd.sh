@@ -15,9 +15,12 @@
 #
 # Everything it owns lives in DIR: socket, data-root (DIR/data, overlay2),
 # exec-root (DIR/x; its own containerd is started there), pidfile and log
-# (DIR/dockerd.log). It creates no default bridge, never touches iptables or
-# ip_forward, and gives user-defined networks addresses from 10.213.0.0/16
-# (the shared engine uses 172.20.0.0/14). Root only. DIR must be short:
+# (DIR/dockerd.log). It runs in a network namespace of its own (unshare
+# --net), so its bridges and containers never meet the host's links: with
+# --bridge none, a dockerd on the host's namespace deletes the shared
+# engine's docker0. It also creates no default bridge, never touches
+# iptables or ip_forward, and gives user-defined networks addresses from
+# 10.213.0.0/16 (the shared engine uses 172.20.0.0/14). Root only. DIR must be short:
 # unix socket paths (DIR/x/containerd/containerd.sock) are limited to 108
 # bytes. Prints DOCKER_HOST=unix://DIR/docker.sock on success of start.
 set -euo pipefail
@@ -80,11 +83,15 @@ owned_pids() {
 	return 0
 }
 
+# host_bridge: the host's docker0 and its link index, if it has one.
+host_bridge() { ip -o link show docker0 2>/dev/null | cut -d: -f1,2 || true; }
+
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 start() {
 	[[ $(id -u) -eq 0 ]] || die "must run as root (dockerd needs it)"
 	command -v dockerd >/dev/null || die "dockerd not found (run scripts/setup.sh)"
+	command -v unshare >/dev/null || die "unshare not found (util-linux)"
 	local pid
 	pid=$(cat "$pidfile" 2>/dev/null || true)
 	pid_is "$pid" dockerd && die "a dockerd (pid $pid) already runs for $dir"
@@ -94,10 +101,9 @@ start() {
 	log_off=$(stat -c %s "$logfile" 2>/dev/null || echo 0)
 	echo "=== $(date -u +%Y-%m-%dT%H:%M:%SZ) private-dockerd.sh start" >>"$logfile"
 	# setsid: the daemon must not get the terminal's (or a test's) signals.
-	# unshare --net (lead's edit): the daemon gets its own network namespace.
-	# Without it, `--bridge none` makes dockerd DELETE the host's docker0
-	# (removeDefaultBridgeInterface), which broke the shared engine's
-	# containers ("could not find bridge docker0") for every other test.
+	# unshare --net: see the top; both exec, so $! is dockerd's pid.
+	local bridge_before
+	bridge_before=$(host_bridge)
 	setsid unshare --net dockerd --host "$host" --data-root "$dir/data" --exec-root "$dir/x" \
 		--pidfile "$pidfile" --bridge none --iptables=false --ip-masq=false \
 		--ip-forward=false --default-address-pool base=10.213.0.0/16,size=24 \
@@ -113,6 +119,8 @@ start() {
 		sleep 0.1
 	done
 	local up=$EPOCHREALTIME
+	[[ $(host_bridge) == "$bridge_before" ]] ||
+		die "the host's docker0 changed while the private dockerd started ($bridge_before -> $(host_bridge))"
 	# Its own containerd, under DIR/x, never the shared engine's.
 	tail -c +"$((log_off + 1))" "$logfile" | grep -q "started new containerd process" ||
 		die "dockerd did not start a containerd of its own; see $logfile"
