@@ -50,14 +50,8 @@ logfile=$dir/dockerd.log
 host=unix://$sock
 (( ${#dir} <= 60 )) || die "DIR is too long (${#dir} bytes; keep it under 60): unix socket paths are limited to 108 bytes"
 
-# pid_is PID NAME: PID runs, is not a zombie, and its command name is NAME.
-pid_is() {
-	local stat
-	[[ "$1" =~ ^[0-9]+$ ]] || return 1
-	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-	[[ "${stat#*\(}" == "$2) "* ]] || return 1
-	[[ "${stat##*) }" != [ZX]* ]]
-}
+# shellcheck source=SCRIPTDIR/lib/pid.sh
+source "$here/lib/pid.sh" # pid_is
 
 # wait_gone PID NAME SECONDS: until PID is no longer NAME.
 wait_gone() {
