@@ -43,7 +43,11 @@ func StartPrivateDaemon(t testing.TB) *PrivateDaemon {
 		unavailable(t, "a private dockerd needs root")
 	}
 	// Short: the socket paths under it are limited to 108 bytes.
-	dir, err := os.MkdirTemp("", "rjd-")
+	parent := os.TempDir()
+	if len(parent) > 30 {
+		parent = "/tmp"
+	}
+	dir, err := os.MkdirTemp(parent, "rjd-")
 	if err != nil {
 		t.Fatal(err)
 	}
