@@ -101,15 +101,8 @@ apt_install() {
 	fi
 }
 
-# pid_is PID NAME: PID runs (and is not a zombie: PID 1 here reaps orphans
-# lazily) and its command name is NAME.
-pid_is() {
-	local stat
-	[[ "$1" =~ ^[0-9]+$ ]] || return 1
-	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-	[[ "${stat#*\(}" == "$2) "* ]] || return 1
-	[[ "${stat##*) }" != [ZX]* ]]
-}
+# shellcheck source=SCRIPTDIR/lib/pid.sh
+source "$here/lib/pid.sh" # pid_is
 
 # dockerd_pids: the dockerd processes that serve $LOCAL_SOCK: those started
 # without --host/-H (it is their default) or with it. A private daemon on

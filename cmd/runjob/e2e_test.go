@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/runjob/runjob/executor/docker"
 	"github.com/runjob/runjob/executor/docker/dockertest"
 )
 
@@ -45,6 +46,12 @@ var runIDPattern = regexp.MustCompile(`\(run ([0-9]{8}-[0-9]{6}-[0-9a-f]{6})\)`)
 // reached the engine, a leftover check for its run ID is registered.
 func runjob(t *testing.T, env []string, args ...string) result {
 	t.Helper()
+	return runjobOn(t, nil, env, args...)
+}
+
+// runjobOn is runjob for a run on eng (nil: the shared engine).
+func runjobOn(t *testing.T, eng *docker.Engine, env []string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Env = append(os.Environ(), env...)
 	var stdout, stderr bytes.Buffer
@@ -60,7 +67,10 @@ func runjob(t *testing.T, env []string, args ...string) result {
 	}
 	if m := runIDPattern.FindStringSubmatch(r.stderr); m != nil {
 		r.runID = m[1]
-		dockertest.NoLeftovers(t, dockertest.Engine(t), r.runID)
+		if eng == nil {
+			eng = dockertest.Engine(t)
+		}
+		dockertest.NoLeftovers(t, eng, r.runID)
 	}
 	return r
 }

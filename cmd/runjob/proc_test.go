@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/runjob/runjob/executor/docker"
 	"github.com/runjob/runjob/executor/docker/dockertest"
 )
 
@@ -25,6 +26,8 @@ type proc struct {
 	err    error
 	runID  string
 	seen   []map[string]any
+	// eng is where the leftover check looks; nil: the shared engine.
+	eng *docker.Engine
 }
 
 type syncBuffer struct {
@@ -46,13 +49,19 @@ func (s *syncBuffer) String() string {
 
 func start(t *testing.T, env []string, args ...string) *proc {
 	t.Helper()
+	return startOn(t, nil, env, args...)
+}
+
+// startOn is start for a run on eng (nil: the shared engine).
+func startOn(t *testing.T, eng *docker.Engine, env []string, args ...string) *proc {
+	t.Helper()
 	cmd := exec.Command(binary, append(args, "--log-format", "json")...)
 	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{cmd: cmd, events: make(chan map[string]any, 100000), stderr: &syncBuffer{}, done: make(chan struct{})}
+	p := &proc{cmd: cmd, events: make(chan map[string]any, 100000), stderr: &syncBuffer{}, done: make(chan struct{}), eng: eng}
 	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -102,7 +111,11 @@ func (p *proc) note(t *testing.T, ev map[string]any) {
 	p.seen = append(p.seen, ev)
 	if id, ok := ev["run_id"].(string); ok && p.runID == "" {
 		p.runID = id
-		dockertest.NoLeftovers(t, dockertest.Engine(t), id)
+		eng := p.eng
+		if eng == nil {
+			eng = dockertest.Engine(t)
+		}
+		dockertest.NoLeftovers(t, eng, id)
 	}
 }
 
@@ -124,7 +137,13 @@ func (p *proc) signal(t *testing.T, sig syscall.Signal) {
 // two minutes (a hang).
 func (p *proc) wait(t *testing.T) int {
 	t.Helper()
-	timeout := time.After(2 * time.Minute)
+	return p.waitWithin(t, 2*time.Minute)
+}
+
+// waitWithin is wait with a hang detector of d.
+func (p *proc) waitWithin(t *testing.T, d time.Duration) int {
+	t.Helper()
+	timeout := time.After(d)
 	for events := p.events; events != nil; {
 		select {
 		case ev, ok := <-events:
@@ -134,7 +153,7 @@ func (p *proc) wait(t *testing.T) int {
 			}
 			p.note(t, ev)
 		case <-timeout:
-			t.Fatalf("runjob did not exit:\n%s", p.stderr)
+			t.Fatalf("runjob did not exit within %s:\n%s", d, p.stderr)
 		}
 	}
 	<-p.done

@@ -37,6 +37,9 @@ func (e *Engine) Run(ctx context.Context, id string, stdout, stderr io.Writer) (
 }
 
 func (e *Engine) run(ctx context.Context, id string, stdout, stderr io.Writer) (executor.ExitStatus, error) {
+	// Ends the wait's request too when the heartbeat gives up first.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	att, err := e.cli.ContainerAttach(ctx, id, client.ContainerAttachOptions{Stream: true, Stdout: true, Stderr: true})
 	if err != nil {
 		return executor.ExitStatus{}, fmt.Errorf("attach: %w", err)
@@ -49,6 +52,8 @@ func (e *Engine) run(ctx context.Context, id string, stdout, stderr io.Writer) (
 		return executor.ExitStatus{}, err
 	}
 
+	lost, stopBeat := e.startHeartbeat(ctx)
+	defer stopBeat()
 	copied := make(chan error, 1)
 	go func() {
 		_, err := stdcopy.StdCopy(stdout, stderr, att.Reader)
@@ -59,6 +64,10 @@ func (e *Engine) run(ctx context.Context, id string, stdout, stderr io.Writer) (
 		if err != nil && ctx.Err() == nil {
 			return executor.ExitStatus{}, fmt.Errorf("read output: %w", err)
 		}
+	case err := <-lost:
+		att.Close()
+		<-copied
+		return executor.ExitStatus{}, err
 	case <-ctx.Done():
 		att.Close() // unblocks the copy; Stop and Remove end the container
 		<-copied
@@ -72,10 +81,19 @@ func (e *Engine) run(ctx context.Context, id string, stdout, stderr io.Writer) (
 		}
 	case err := <-wait.Error:
 		return executor.ExitStatus{}, fmt.Errorf("wait: %w", err)
+	case err := <-lost:
+		return executor.ExitStatus{}, err
 	case <-ctx.Done():
 		return executor.ExitStatus{}, ctx.Err()
 	}
-	return e.exitStatus(ctx, id)
+	exit, err := e.exitStatus(ctx, id)
+	if err == nil && exit.Code != 0 {
+		// Killed by a daemon on its way out, between two heartbeats?
+		if lerr := e.listening(ctx); lerr != nil {
+			return executor.ExitStatus{}, lerr
+		}
+	}
+	return exit, err
 }
 
 // oomSettle bounds the wait for the daemon to record an OOM kill. It learns

@@ -60,7 +60,9 @@ func (e *Engine) Ping(ctx context.Context) error {
 	if _, err := e.cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
 		return &UnreachableError{Host: e.Host(), Err: err}
 	}
-	return nil
+	// The ping may have ridden a pooled connection to a daemon that is
+	// shutting down (see listening.go).
+	return e.listening(ctx)
 }
 
 // ServerVersion returns the daemon's version and the newest API version it

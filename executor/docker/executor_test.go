@@ -279,33 +279,8 @@ func TestConcurrentRunsOfOnePipeline(t *testing.T) {
 // The daemon going away mid-run (its socket closes under runjob) ends the
 // run with an engine error instead of hanging.
 func TestEngineLostMidRun(t *testing.T) {
-	proxy := dockertest.EngineProxy(t)
-	eng, err := docker.New(dockerHost(proxy.Addr))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
-	if err := eng.Ping(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	out := &lines{on: func(_, line string) {
-		if line == "up" {
-			go proxy.Cut()
-		}
-	}}
-	var res *executor.Result
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		res, err = execute(t, context.Background(), eng, []*pipeline.Step{
-			step("s", "sh", "-c", "echo up; sleep 300"), after(step("next", "true"), "s"),
-		}, executor.WithOutput(out.output()))
-	}()
-	select {
-	case <-done:
-	case <-time.After(2 * time.Minute):
-		t.Fatal("the run hung after the engine went away")
-	}
+	proxy, eng := proxiedEngine(t)
+	res, err := runLosingEngine(t, eng, func() { go proxy.Cut() })
 	var ee *executor.EngineError
 	if !errors.As(err, &ee) || !cerrdefs.IsUnavailable(err) {
 		t.Fatalf("Run error = %v, want an engine error", err)
@@ -327,6 +302,51 @@ func TestEngineLostMidRun(t *testing.T) {
 	if !ran || len(res.Leftovers) > 2 {
 		t.Fatalf("leftovers = %+v, want the running container (and next's)", res.Leftovers)
 	}
+}
+
+// proxiedEngine is an engine that talks to the real one through a proxy.
+func proxiedEngine(t *testing.T) (*dockertest.Proxy, *docker.Engine) {
+	t.Helper()
+	proxy := dockertest.EngineProxy(t)
+	eng, err := docker.New(dockerHost(proxy.Addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = eng.Close() })
+	if err := eng.Ping(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return proxy, eng
+}
+
+// runLosingEngine runs a step that prints "up" and sleeps, with a second
+// step after it, calling lose once "up" is printed. A run that has not
+// ended a minute later fails the test as a hang.
+func runLosingEngine(t *testing.T, eng executor.Engine, lose func()) (*executor.Result, error) {
+	t.Helper()
+	var lost time.Time
+	out := &lines{on: func(_, line string) {
+		if line == "up" {
+			lost = time.Now()
+			lose()
+		}
+	}}
+	var res *executor.Result
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		res, err = execute(t, context.Background(), eng, []*pipeline.Step{
+			step("s", "sh", "-c", "echo up; sleep 300"), after(step("next", "true"), "s"),
+		}, executor.WithOutput(out.output()))
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("the run hung after the engine went away")
+	}
+	t.Logf("the run ended %s after the engine went away", time.Since(lost).Round(time.Millisecond))
+	return res, err
 }
 
 func dockerHost(addr string) client.Opt { return client.WithHost(addr) }

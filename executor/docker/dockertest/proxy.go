@@ -135,6 +135,11 @@ func (p *Proxy) Cut() {
 	p.wg.Wait()
 }
 
+// StopListening closes the listener but keeps the open connections
+// working, as a dockerd shutting down does while it stops its containers.
+// Cut ends them.
+func (p *Proxy) StopListening() { p.l.Close() }
+
 func closeWrite(c net.Conn) {
 	if cw, ok := c.(interface{ CloseWrite() error }); ok {
 		_ = cw.CloseWrite()
