@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,10 +26,7 @@ import (
 // pass through httputil.ReverseProxy.
 func stallingEngine(t *testing.T) string {
 	t.Helper()
-	target := "/var/run/docker.sock"
-	if h := os.Getenv("DOCKER_HOST"); strings.HasPrefix(h, "unix://") {
-		target = strings.TrimPrefix(h, "unix://")
-	}
+	target := dockertest.EngineSocket()
 	sock := filepath.Join(t.TempDir(), "stuck.sock")
 	l, err := net.Listen("unix", sock)
 	if err != nil {

@@ -46,10 +46,7 @@ func TCPProxy(t testing.TB, target string, rate int) *Proxy {
 // runjob at it with DOCKER_HOST=p.Addr; Cut then plays the daemon dying.
 func EngineProxy(t testing.TB) *Proxy {
 	t.Helper()
-	target := "/var/run/docker.sock"
-	if h := os.Getenv("DOCKER_HOST"); strings.HasPrefix(h, "unix://") {
-		target = strings.TrimPrefix(h, "unix://")
-	}
+	target := EngineSocket()
 	sock := filepath.Join(t.TempDir(), "engine.sock")
 	l, err := net.Listen("unix", sock)
 	if err != nil {
@@ -58,6 +55,15 @@ func EngineProxy(t testing.TB) *Proxy {
 	p := &Proxy{Addr: "unix://" + sock, l: l, dial: func() (net.Conn, error) { return net.Dial("unix", target) }}
 	p.start(t)
 	return p
+}
+
+// EngineSocket is the unix socket of the engine tests use: DOCKER_HOST's
+// if it is a unix socket, else /var/run/docker.sock.
+func EngineSocket() string {
+	if h := os.Getenv("DOCKER_HOST"); strings.HasPrefix(h, "unix://") {
+		return strings.TrimPrefix(h, "unix://")
+	}
+	return "/var/run/docker.sock"
 }
 
 func (p *Proxy) start(t testing.TB) {
