@@ -72,7 +72,7 @@ owned_pids() {
 		pid=${pid%%/*}
 		comm=$(cat "/proc/$pid/comm" 2>/dev/null) || continue
 		[[ $comm == containerd* ]] || continue
-		tr '\0' ' ' <"$f" 2>/dev/null | grep -qF -- "$dir/x/" && echo "$pid"
+		tr '\0' ' ' <"$f" 2>/dev/null | grep -F -- "$dir/x/" >/dev/null && echo "$pid"
 	done
 	return 0
 }
@@ -115,8 +115,9 @@ start() {
 	local up=$EPOCHREALTIME
 	[[ $(host_bridge) == "$bridge_before" ]] ||
 		die "the host's docker0 changed while the private dockerd started ($bridge_before -> $(host_bridge))"
-	# Its own containerd, under DIR/x, never the shared engine's.
-	tail -c +"$((log_off + 1))" "$logfile" | grep -q "started new containerd process" ||
+	# Its own containerd, under DIR/x, never the shared engine's. (Not grep
+	# -q: under pipefail, tail's SIGPIPE when grep stops early fails it.)
+	tail -c +"$((log_off + 1))" "$logfile" | grep "started new containerd process" >/dev/null ||
 		die "dockerd did not start a containerd of its own; see $logfile"
 	DOCKER_HOST=$host bash "$here/busybox-image.sh" 2>&1 | sed 's/^/  /' >&2
 	log "dockerd pid $pid answers on $host after $(secs "$t0" "$up")s, with busybox after $(secs "$t0" "$EPOCHREALTIME")s"
