@@ -99,24 +99,39 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 	return id, at
 }
 
+// createTimeout backs up the engine's own bound on a create (a minute for
+// Docker, past which the engine counts as stuck and the run ends).
+const createTimeout = 2 * time.Minute
+
 // create returns the attempt's container: the one prepared ahead for a
 // first attempt, or a new one. It creates on a detached context: cancelling
 // mid-request could leave a container behind that runjob never learned the
 // ID of.
 func (s *schedule) create(ctx context.Context, i, n int, spec *ContainerSpec) (string, error) {
 	if n == 1 {
-		if id := s.takePrepared(i); id != "" {
-			return id, nil
+		if id, err := s.takePrepared(i); id != "" || err != nil {
+			return id, err
 		}
 	}
-	cctx, cancel := s.detached(ctx, cleanupTimeout)
+	cctx, cancel := s.detached(ctx, createTimeout)
 	defer cancel()
 	id, err := s.e.engine.Create(cctx, spec)
 	if err != nil {
-		// The engine may have created it before failing; the name finds it.
-		s.removeContainer(ctx, s.g.Step(i).Name, spec.Name, spec.Name)
+		s.createFailed(ctx, s.g.Step(i).Name, spec.Name, err)
 	}
 	return id, err
+}
+
+// createFailed cleans up after a failed create: the engine may have
+// created the container before failing, and the name finds it. An engine
+// that is gone or stuck would not remove it either (each try would wait
+// out its timeout), so then it is only reported, for `runjob prune`.
+func (s *schedule) createFailed(ctx context.Context, step, name string, err error) {
+	if engineGone(err) {
+		s.leftover(step, name, err)
+		return
+	}
+	s.removeContainer(ctx, step, name, name)
 }
 
 // engineFailure records an engine error, unless the run was cancelled

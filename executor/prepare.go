@@ -24,6 +24,9 @@ import (
 type prepared struct {
 	done     chan struct{}
 	id, name string
+	// err is set when the engine is gone or stuck: the attempt reports it
+	// rather than wait out a create of its own.
+	err error
 }
 
 // prepareAhead is called by the coordinator when step i is submitted: it
@@ -79,13 +82,15 @@ func (s *schedule) prepare(ctx context.Context, d int) {
 		if err != nil {
 			return
 		}
-		cctx, cancel := s.detached(ctx, cleanupTimeout)
+		cctx, cancel := s.detached(ctx, createTimeout)
 		defer cancel()
 		id, err := s.e.engine.Create(cctx, spec)
 		if err != nil {
-			// The engine may have created it before failing; the attempt
-			// reuses the name, so make sure it is free.
-			s.removeContainer(ctx, step.Name, spec.Name, spec.Name)
+			// The attempt reuses the name, so it must be free.
+			s.createFailed(ctx, step.Name, spec.Name, err)
+			if engineGone(err) {
+				p.err = err
+			}
 			return
 		}
 		p.id, p.name = id, spec.Name
@@ -93,18 +98,19 @@ func (s *schedule) prepare(ctx context.Context, d int) {
 }
 
 // takePrepared hands step i's prepared container, if any, to its first
-// attempt: its ID, or "" when there is none or its create failed. It waits
-// for a create in flight, which is bounded by cleanupTimeout.
-func (s *schedule) takePrepared(i int) string {
+// attempt: its ID, or "" when there is none or its create failed (with the
+// error when the engine is gone or stuck). It waits for a create in flight,
+// which is bounded by createTimeout.
+func (s *schedule) takePrepared(i int) (string, error) {
 	s.mu.Lock()
 	p := s.prepared[i]
 	delete(s.prepared, i)
 	s.mu.Unlock()
 	if p == nil {
-		return ""
+		return "", nil
 	}
 	<-p.done
-	return p.id
+	return p.id, p.err
 }
 
 // discardPrepared removes step i's prepared container, if it was not used,

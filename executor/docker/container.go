@@ -19,8 +19,12 @@ import (
 // Create creates the step's container without starting it.
 func (e *Engine) Create(ctx context.Context, spec *executor.ContainerSpec) (string, error) {
 	cfg, host := toConfig(spec)
-	res, err := e.cli.ContainerCreate(ctx, client.ContainerCreateOptions{
-		Config: cfg, HostConfig: host, Name: spec.Name, NetworkingConfig: networkingConfig(spec),
+	var res client.ContainerCreateResult
+	err := e.bounded(ctx, "creating container "+spec.Name, func(ctx context.Context) (err error) {
+		res, err = e.cli.ContainerCreate(ctx, client.ContainerCreateOptions{
+			Config: cfg, HostConfig: host, Name: spec.Name, NetworkingConfig: networkingConfig(spec),
+		})
+		return err
 	})
 	if err != nil {
 		return "", e.classify(ctx, err)

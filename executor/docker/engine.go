@@ -23,8 +23,9 @@ import (
 // state but the client: the executor deduplicates pulls per run.
 type Engine struct {
 	cli *client.Client
-	// StartTimeout bounds starting a container (0: DefaultStartTimeout).
-	StartTimeout time.Duration
+	// CallTimeout bounds creating and starting a container (0:
+	// DefaultCallTimeout).
+	CallTimeout time.Duration
 }
 
 var _ executor.Engine = (*Engine)(nil)

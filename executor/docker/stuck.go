@@ -10,13 +10,13 @@ import (
 	"github.com/moby/moby/client"
 )
 
-// DefaultStartTimeout bounds starting a container. A start takes well
-// under a second, a few on a machine under heavy load; a minute means the
-// daemon is stuck. Docker 20.10 under heavy container churn can deadlock in
+// DefaultCallTimeout bounds creating and starting a container. Each takes
+// well under a second, a few on a machine under heavy load; a minute means
+// the daemon is stuck. Docker 20.10 under heavy container churn can deadlock in
 // its network controller (moby/moby#42545): it still answers pings and
 // lists containers, but never returns from create or start. Without a
 // bound, a run would wait for that forever.
-const DefaultStartTimeout = time.Minute
+const DefaultCallTimeout = time.Minute
 
 // StuckError says the daemon answers but did not finish an operation in
 // time. cerrdefs.IsUnavailable holds for it, as for UnreachableError: every
@@ -37,19 +37,29 @@ func (e *StuckError) Unavailable() {}
 
 var errStuck = errors.New("engine stuck")
 
-// start starts the container, within StartTimeout.
+// start starts the container, within CallTimeout.
 func (e *Engine) start(ctx context.Context, id string) error {
-	limit := cmp.Or(e.StartTimeout, DefaultStartTimeout)
-	sctx, cancel := context.WithTimeoutCause(ctx, limit, errStuck)
-	defer cancel()
-	_, err := e.cli.ContainerStart(sctx, id, client.ContainerStartOptions{})
-	if err != nil && ctx.Err() == nil && context.Cause(sctx) == errStuck {
-		return &StuckError{Host: e.Host(), Op: "starting container " + shortID(id), After: limit}
-	}
-	if err != nil {
+	err := e.bounded(ctx, "starting container "+shortID(id), func(ctx context.Context) error {
+		_, err := e.cli.ContainerStart(ctx, id, client.ContainerStartOptions{})
+		return err
+	})
+	var stuck *StuckError
+	if err != nil && !errors.As(err, &stuck) {
 		return fmt.Errorf("start: %w", err)
 	}
-	return nil
+	return err
+}
+
+// bounded runs call within CallTimeout; past it, the daemon is stuck.
+func (e *Engine) bounded(ctx context.Context, op string, call func(context.Context) error) error {
+	limit := cmp.Or(e.CallTimeout, DefaultCallTimeout)
+	bctx, cancel := context.WithTimeoutCause(ctx, limit, errStuck)
+	defer cancel()
+	err := call(bctx)
+	if err != nil && ctx.Err() == nil && context.Cause(bctx) == errStuck {
+		return &StuckError{Host: e.Host(), Op: op, After: limit}
+	}
+	return err
 }
 
 // shortID is the 12-character form docker ps shows.

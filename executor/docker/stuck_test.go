@@ -21,10 +21,11 @@ import (
 )
 
 // stallingEngine serves the real engine's API on a unix socket of its own,
-// except that it never answers a container start: a daemon stuck in its
-// network controller behaves so (it still answers pings). Attach upgrades
-// pass through httputil.ReverseProxy.
-func stallingEngine(t *testing.T) string {
+// except that it never answers a POST whose path ends with stall (a
+// container start or create): a daemon stuck in its network controller
+// behaves so (it still answers pings). Attach upgrades pass through
+// httputil.ReverseProxy.
+func stallingEngine(t *testing.T, stall string) string {
 	t.Helper()
 	target := dockertest.EngineSocket()
 	sock := filepath.Join(t.TempDir(), "stuck.sock")
@@ -40,7 +41,7 @@ func stallingEngine(t *testing.T) string {
 	}
 	release := make(chan struct{})
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/start") {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, stall) {
 			select {
 			case <-release:
 			case <-r.Context().Done():
@@ -59,12 +60,12 @@ func stallingEngine(t *testing.T) string {
 // never started is removed all the same.
 func TestStuckStartEndsTheRun(t *testing.T) {
 	dockertest.Engine(t)
-	eng, err := docker.New(client.WithHost(stallingEngine(t)))
+	eng, err := docker.New(client.WithHost(stallingEngine(t, "/start")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer eng.Close()
-	eng.StartTimeout = 2 * time.Second
+	eng.CallTimeout = 2 * time.Second
 	var res *executor.Result
 	done := make(chan struct{})
 	go func() {
@@ -90,5 +91,50 @@ func TestStuckStartEndsTheRun(t *testing.T) {
 	}
 	if len(res.Leftovers) > 0 {
 		t.Errorf("leftovers %+v: removal goes through a stuck engine's proxy too", res.Leftovers)
+	}
+}
+
+// A create that never returns ends the run the same way, and promptly: the
+// container it may have made is reported for prune, not removed through the
+// stuck engine (each try would wait out its timeout).
+func TestStuckCreateEndsTheRun(t *testing.T) {
+	dockertest.Engine(t)
+	eng, err := docker.New(client.WithHost(stallingEngine(t, "/containers/create")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	eng.CallTimeout = 2 * time.Second
+	var res *executor.Result
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		res, err = execute(t, context.Background(), eng, []*pipeline.Step{
+			step("s", "true"), after(step("next", "true"), "s"),
+		})
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the run hung on a stuck create")
+	}
+	var stuck *docker.StuckError
+	if !errors.As(err, &stuck) || !strings.Contains(err.Error(), "did not finish creating container") {
+		t.Fatalf("Run error = %v, want a stuck engine", err)
+	}
+	if got, want := statuses(res), "s=error next=cancelled"; got != want {
+		t.Fatalf("statuses = %s, want %s", got, want)
+	}
+	// s's create, and next's when it was created ahead (prepare.go) before
+	// the run ended, are reported.
+	var reported bool
+	for _, l := range res.Leftovers {
+		reported = reported || l.Step == "s"
+		if l.Step != "s" && l.Step != "next" {
+			t.Errorf("unexpected leftover %+v", l)
+		}
+	}
+	if !reported {
+		t.Errorf("leftovers %+v, want s's container reported", res.Leftovers)
 	}
 }
