@@ -55,12 +55,14 @@ func stallingEngine(t *testing.T, stall string) string {
 	return "unix://" + sock
 }
 
-// A daemon that answers pings but never finishes a start ends the run with
-// an engine error that says so, instead of hanging it; the container that
-// never started is removed all the same.
-func TestStuckStartEndsTheRun(t *testing.T) {
+// runStalled runs s and next (after s) through stallingEngine(stall) with
+// a 2 s call bound, and returns how the run ended, which must be a
+// StuckError naming what stalled. The deadline only keeps a hang from
+// wedging the test.
+func runStalled(t *testing.T, stall string) *executor.Result {
+	t.Helper()
 	dockertest.Engine(t)
-	eng, err := docker.New(client.WithHost(stallingEngine(t, "/start")))
+	eng, err := docker.New(client.WithHost(stallingEngine(t, stall)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,17 +79,25 @@ func TestStuckStartEndsTheRun(t *testing.T) {
 	select {
 	case <-done:
 	case <-time.After(2 * time.Minute):
-		t.Fatal("the run hung on a stuck start")
+		t.Fatalf("the run hung on a stalled %s", stall)
 	}
 	var stuck *docker.StuckError
-	if !errors.As(err, &stuck) || !cerrdefs.IsUnavailable(err) {
+	if !errors.As(err, &stuck) || !cerrdefs.IsUnavailable(err) || !strings.Contains(err.Error(), "within 2s") {
 		t.Fatalf("Run error = %v, want a stuck engine", err)
-	}
-	if msg := err.Error(); !strings.Contains(msg, "did not finish starting container") || !strings.Contains(msg, "within 2s") {
-		t.Errorf("message = %q", msg)
 	}
 	if got, want := statuses(res), "s=error next=cancelled"; got != want {
 		t.Fatalf("statuses = %s, want %s", got, want)
+	}
+	return res
+}
+
+// A daemon that answers pings but never finishes a start ends the run with
+// an engine error that says so, instead of hanging it; the container that
+// never started is removed all the same.
+func TestStuckStartEndsTheRun(t *testing.T) {
+	res := runStalled(t, "/start")
+	if msg := res.Steps[0].Err.Error(); !strings.Contains(msg, "did not finish starting container") {
+		t.Errorf("message = %q", msg)
 	}
 	if len(res.Leftovers) > 0 {
 		t.Errorf("leftovers %+v: removal goes through a stuck engine's proxy too", res.Leftovers)
@@ -98,32 +108,9 @@ func TestStuckStartEndsTheRun(t *testing.T) {
 // container it may have made is reported for prune, not removed through the
 // stuck engine (each try would wait out its timeout).
 func TestStuckCreateEndsTheRun(t *testing.T) {
-	dockertest.Engine(t)
-	eng, err := docker.New(client.WithHost(stallingEngine(t, "/containers/create")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
-	eng.CallTimeout = 2 * time.Second
-	var res *executor.Result
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		res, err = execute(t, context.Background(), eng, []*pipeline.Step{
-			step("s", "true"), after(step("next", "true"), "s"),
-		})
-	}()
-	select {
-	case <-done:
-	case <-time.After(2 * time.Minute):
-		t.Fatal("the run hung on a stuck create")
-	}
-	var stuck *docker.StuckError
-	if !errors.As(err, &stuck) || !strings.Contains(err.Error(), "did not finish creating container") {
-		t.Fatalf("Run error = %v, want a stuck engine", err)
-	}
-	if got, want := statuses(res), "s=error next=cancelled"; got != want {
-		t.Fatalf("statuses = %s, want %s", got, want)
+	res := runStalled(t, "/containers/create")
+	if msg := res.Steps[0].Err.Error(); !strings.Contains(msg, "did not finish creating container") {
+		t.Errorf("message = %q", msg)
 	}
 	// s's create, and next's when it was created ahead (prepare.go) before
 	// the run ended, are reported.
