@@ -56,8 +56,8 @@ func (e *Engine) run(ctx context.Context, id string, stdout, stderr io.Writer) (
 		return executor.ExitStatus{}, err
 	}
 
-	lost, stopBeat := e.startHeartbeat(ctx)
-	defer stopBeat()
+	beat, leave := e.joinHeartbeat()
+	defer leave()
 	copied := make(chan error, 1)
 	go func() {
 		_, err := stdcopy.StdCopy(stdout, stderr, att.Reader)
@@ -68,10 +68,10 @@ func (e *Engine) run(ctx context.Context, id string, stdout, stderr io.Writer) (
 		if err != nil && ctx.Err() == nil {
 			return executor.ExitStatus{}, fmt.Errorf("read output: %w", err)
 		}
-	case err := <-lost:
+	case <-beat.lost:
 		att.Close()
 		<-copied
-		return executor.ExitStatus{}, err
+		return executor.ExitStatus{}, beat.err
 	case <-ctx.Done():
 		att.Close() // unblocks the copy; Stop and Remove end the container
 		<-copied
@@ -85,8 +85,8 @@ func (e *Engine) run(ctx context.Context, id string, stdout, stderr io.Writer) (
 		}
 	case err := <-wait.Error:
 		return executor.ExitStatus{}, fmt.Errorf("wait: %w", err)
-	case err := <-lost:
-		return executor.ExitStatus{}, err
+	case <-beat.lost:
+		return executor.ExitStatus{}, beat.err
 	case <-ctx.Done():
 		return executor.ExitStatus{}, ctx.Err()
 	}

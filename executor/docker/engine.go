@@ -12,6 +12,7 @@ package docker
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -20,12 +21,16 @@ import (
 )
 
 // Engine is an executor.Engine backed by a Docker daemon. It holds no
-// state but the client: the executor deduplicates pulls per run.
+// state but the client and the heartbeat its running steps share: the
+// executor deduplicates pulls per run.
 type Engine struct {
 	cli *client.Client
 	// CallTimeout bounds creating and starting a container (0:
 	// DefaultCallTimeout).
 	CallTimeout time.Duration
+
+	beatMu sync.Mutex
+	beat   *beat // while steps run (listening.go)
 }
 
 var _ executor.Engine = (*Engine)(nil)

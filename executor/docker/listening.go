@@ -16,27 +16,64 @@ import (
 // already had keep working: a step's attach and wait streams stay up and
 // end with the exit code of a container the daemon killed, 137 or 143,
 // which looks like the step failing. Only a new connection tells the
-// daemon is going away, so a running step dials the daemon every
-// heartbeatEvery, and a step that exited non-zero is checked once more.
+// daemon is going away, so while steps run the engine dials the daemon
+// every heartbeatEvery (once for all of them), and a step that exited
+// non-zero is checked once more.
 
-// heartbeatEvery is how often a running step checks that the daemon
-// still accepts connections.
+// heartbeatEvery is how often the daemon is checked to still accept
+// connections while steps run.
 const heartbeatEvery = time.Second
 
 var errStoppedListening = errors.New("the daemon stopped accepting connections (shutting down or restarting)")
 
-// startHeartbeat runs heartbeat in the background until stop, which waits
-// for it to end. lost receives its error, if any.
-func (e *Engine) startHeartbeat(ctx context.Context) (lost <-chan error, stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	ch, done := make(chan error, 1), make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := e.heartbeat(ctx); err != nil {
-			ch <- err
+// beat is the engine's heartbeat, shared by every step running at the
+// time: one dial a second tells them all, however many run.
+type beat struct {
+	lost   chan struct{} // closed once the daemon stopped listening
+	err    error         // why, set before lost is closed
+	users  int
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// joinHeartbeat returns the running heartbeat, starting it for the first
+// step, and leave, which stops it after the last step. A heartbeat that
+// found the daemon gone is not joined again: the next step starts a fresh
+// one, since the daemon may be back.
+func (e *Engine) joinHeartbeat() (b *beat, leave func()) {
+	e.beatMu.Lock()
+	defer e.beatMu.Unlock()
+	if b = e.beat; b == nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		b = &beat{lost: make(chan struct{}), cancel: cancel, done: make(chan struct{})}
+		e.beat = b
+		go func() {
+			defer close(b.done)
+			if err := e.heartbeat(ctx); err != nil {
+				b.err = err
+				e.beatMu.Lock()
+				if e.beat == b {
+					e.beat = nil
+				}
+				e.beatMu.Unlock()
+				close(b.lost)
+			}
+		}()
+	}
+	b.users++
+	return b, func() {
+		e.beatMu.Lock()
+		b.users--
+		last := b.users == 0
+		if last && e.beat == b {
+			e.beat = nil
 		}
-	}()
-	return ch, func() { cancel(); <-done }
+		e.beatMu.Unlock()
+		if last {
+			b.cancel()
+			<-b.done
+		}
+	}
 }
 
 // heartbeat runs until ctx ends, and then returns nil, or until the daemon
