@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/runjob/runjob/internal/bytesize"
 	"github.com/runjob/runjob/pipeline"
 )
 
@@ -148,7 +149,7 @@ func oomError(limit int64) error {
 	if limit <= 0 {
 		return fmt.Errorf("killed: out of memory (no memory limit set: the host ran out)")
 	}
-	return fmt.Errorf("killed: out of memory (limit %s)", FormatBytes(limit))
+	return fmt.Errorf("killed: out of memory (limit %s)", bytesize.Format(limit))
 }
 
 // runContainer runs the container until it exits. When ctx ends (an
@@ -200,23 +201,4 @@ func (s *schedule) stopWithin(ctx context.Context, id string, grace time.Duratio
 		return false
 	}
 	return true
-}
-
-// FormatBytes renders n in binary units, as limits are usually written:
-// 16 MiB, 1.5 GiB, 512 B.
-func FormatBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	v := float64(n) / float64(div)
-	if v == float64(int64(v)) {
-		return fmt.Sprintf("%d %ciB", int64(v), "KMGTPE"[exp])
-	}
-	return fmt.Sprintf("%.1f %ciB", v, "KMGTPE"[exp])
 }

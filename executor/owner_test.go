@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/internal/bytesize"
 )
 
 func TestLiveness(t *testing.T) {
@@ -42,8 +43,8 @@ func labels(runID, host string, pid int) map[string]string {
 
 func TestFormatBytes(t *testing.T) {
 	for n, want := range map[int64]string{512: "512 B", 16 << 20: "16 MiB", 1536 << 20: "1.5 GiB", 2048: "2 KiB"} {
-		if got := executor.FormatBytes(n); got != want {
-			t.Errorf("FormatBytes(%d) = %q, want %q", n, got, want)
+		if got := bytesize.Format(n); got != want {
+			t.Errorf("bytesize.Format(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

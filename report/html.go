@@ -6,9 +6,9 @@ import (
 	"html/template"
 	"io"
 	"net/url"
-	"strconv"
 	"time"
 
+	"github.com/runjob/runjob/internal/bytesize"
 	"github.com/runjob/runjob/pipeline"
 )
 
@@ -35,7 +35,7 @@ var (
 	htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 		"duration": formatDuration,
 		"ms":       func(ms int64) string { return formatDuration(time.Duration(ms) * time.Millisecond) },
-		"bytes":    formatBytes,
+		"bytes":    bytesize.Format,
 		"utc":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
 		"rfc3339":  func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) },
 		"href":     func(rel string) string { return (&url.URL{Path: rel}).String() },
@@ -134,17 +134,4 @@ func statusClass(status string) string {
 		return "st-" + status
 	}
 	return "st-other"
-}
-
-// formatBytes is short and human: 512 B, 1.5 KiB, 12 MiB.
-func formatBytes(n int64) string {
-	if n < 1024 {
-		return strconv.FormatInt(n, 10) + " B"
-	}
-	v, unit := float64(n), 0
-	for v >= 1024 && unit < 4 {
-		v /= 1024
-		unit++
-	}
-	return trimZero(fmt.Sprintf("%.1f", v)) + " " + []string{"B", "KiB", "MiB", "GiB", "TiB"}[unit]
 }

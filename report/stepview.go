@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/runjob/runjob/internal/bytesize"
 )
 
 // stepView is one step as the page shows it.
@@ -110,7 +112,7 @@ func newLogView(r *Report, s *Step, maxBytes int) logView {
 	}
 	if tail.Truncated {
 		lv.Note = fmt.Sprintf("Showing the last %d of %d lines (%s of %s).", outputs, s.Log.Lines,
-			formatBytes(int64(maxBytes)), formatBytes(tail.Size))
+			bytesize.Format(int64(maxBytes)), bytesize.Format(tail.Size))
 	}
 	return lv
 }

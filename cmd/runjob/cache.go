@@ -11,8 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/executor/docker"
+	"github.com/runjob/runjob/internal/bytesize"
+	"github.com/runjob/runjob/internal/errkind"
 )
 
 // cacheOptions are the settings of `runjob cache ls|prune`.
@@ -62,7 +63,7 @@ func listCaches(ctx context.Context, o *cacheOptions) (*docker.Engine, []docker.
 	cs, err := eng.Caches(ctx, o.Pipeline)
 	if err != nil {
 		_ = eng.Close()
-		return nil, nil, &exitError{code: exitEngine, err: err}
+		return nil, nil, errkind.New(errkind.Engine, err)
 	}
 	return eng, cs, nil
 }
@@ -78,7 +79,7 @@ func cacheList(ctx context.Context, o *cacheOptions) error {
 	for _, c := range caches {
 		size := "?"
 		if c.Size >= 0 {
-			size = executor.FormatBytes(c.Size)
+			size = bytesize.Format(c.Size)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Pipeline, c.Cache, size, lastUse(c).Format(time.RFC3339), c.Name)
 	}
@@ -128,7 +129,7 @@ func cachePrune(ctx context.Context, o *cacheOptions) error {
 	}
 	fmt.Fprintf(o.Stdout, "cache prune: %s %d\n", verb, removed)
 	if failed > 0 {
-		return &exitError{code: exitEngine, err: fmt.Errorf("%d cache(s) could not be removed (in use?)", failed)}
+		return errkind.New(errkind.Engine, fmt.Errorf("%d cache(s) could not be removed (in use?)", failed))
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/internal/errkind"
 )
 
 // parse runs the command line with stub commands and returns the options
@@ -60,8 +61,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"validate"},
 	} {
 		o, _, code, stderr := parse(t, args...)
-		if code != exitUsage || o != nil {
-			t.Errorf("%q: exit %d (ran: %v), want %d", args, code, o != nil, exitUsage)
+		if code != exitCodes[errkind.Usage] || o != nil {
+			t.Errorf("%q: exit %d (ran: %v), want %d", args, code, o != nil, exitCodes[errkind.Usage])
 		}
 		if !strings.Contains(stderr, "runjob:") {
 			t.Errorf("%q: no error message: %q", args, stderr)
@@ -85,10 +86,10 @@ func TestResultExitCodes(t *testing.T) {
 		res  *executor.Result
 		want int
 	}{
-		{live, res(executor.StatusOK, executor.StatusOK), exitOK},
-		{live, res(executor.StatusOK, executor.StatusFailed, executor.StatusSkipped), exitStepFailed},
-		{live, res(executor.StatusFailed, executor.StatusError), exitEngine},
-		{dead, res(executor.StatusFailed, executor.StatusError, executor.StatusCancelled), exitInterrupted},
+		{live, res(executor.StatusOK, executor.StatusOK), exitCodes[errkind.OK]},
+		{live, res(executor.StatusOK, executor.StatusFailed, executor.StatusSkipped), exitCodes[errkind.Failed]},
+		{live, res(executor.StatusFailed, executor.StatusError), exitCodes[errkind.Engine]},
+		{dead, res(executor.StatusFailed, executor.StatusError, executor.StatusCancelled), exitCodes[errkind.Interrupted]},
 	}
 	for i, tc := range cases {
 		var stderr bytes.Buffer
@@ -145,8 +146,8 @@ func TestNewCommandsTakeFlagsAfterTheFile(t *testing.T) {
 		t.Fatalf("validate: exit %d, %+v: %s", code, vo, stderr)
 	}
 	for _, args := range [][]string{{"graph", "p.hcl", "--format", "svg"}, {"fmt"}, {"list"}, {"list", "p.hcl", "--var", "x"}} {
-		if _, _, _, code, _ := parseAll(t, args...); code != exitUsage {
-			t.Errorf("%q: exit %d, want %d", args, code, exitUsage)
+		if _, _, _, code, _ := parseAll(t, args...); code != exitCodes[errkind.Usage] {
+			t.Errorf("%q: exit %d, want %d", args, code, exitCodes[errkind.Usage])
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/runjob/runjob/internal/errkind"
 	"github.com/runjob/runjob/internal/goldenfile"
 )
 
@@ -54,7 +55,7 @@ func TestPlanOutputs(t *testing.T) {
 
 func TestOnlyUnknownStepSuggests(t *testing.T) {
 	code, _, stderr := cli(t, filepath.Join("testdata", "plan.hcl"), "--dry-run", "--only", "tset", "--var", "token=x")
-	if code != exitUsage || !strings.Contains(stderr, `no step "tset" in the pipeline (did you mean "test"?)`) {
+	if code != exitCodes[errkind.Usage] || !strings.Contains(stderr, `no step "tset" in the pipeline (did you mean "test"?)`) {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 }
@@ -66,7 +67,7 @@ func TestValidateJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, stdout, _ := cli(t, "validate", p, "--json")
-	if code != exitUsage {
+	if code != exitCodes[errkind.Usage] {
 		t.Fatalf("exit %d", code)
 	}
 	var out struct {
@@ -109,7 +110,7 @@ func TestGitHubAnnotations(t *testing.T) {
 	}
 	code, _, stderr := cli(t, "validate", p)
 	want := "::error file=" + p + ",line=3,col=22,endLine=3,endColumn=26,title=Unknown reference USER::Unknown reference USER: ${USER} is HCL interpolation"
-	if code != exitUsage || !strings.Contains(stderr, want) {
+	if code != exitCodes[errkind.Usage] || !strings.Contains(stderr, want) {
 		t.Fatalf("exit %d, stderr lacks %q:\n%s", code, want, stderr)
 	}
 }
@@ -129,7 +130,7 @@ func TestFmt(t *testing.T) {
 	write(broken, "step \"a\" {\n")
 
 	code, stdout, _ := cli(t, "fmt", "--check", messy, tidy)
-	if code != exitStepFailed || stdout != messy+"\n" {
+	if code != exitCodes[errkind.Failed] || stdout != messy+"\n" {
 		t.Fatalf("--check: exit %d, stdout %q", code, stdout)
 	}
 	if b, _ := os.ReadFile(messy); !strings.Contains(string(b), "image=\"busybox\"") {
@@ -150,7 +151,7 @@ func TestFmt(t *testing.T) {
 		t.Fatalf("after fmt, --check: exit %d, stdout %q", code, stdout)
 	}
 	code, _, stderr := cli(t, "fmt", broken, tidy)
-	if code != exitUsage || !strings.Contains(stderr, broken+":1,") {
+	if code != exitCodes[errkind.Usage] || !strings.Contains(stderr, broken+":1,") {
 		t.Fatalf("broken: exit %d\n%s", code, stderr)
 	}
 	// Every example is formatted.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/runjob/runjob/artifacts"
 	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/internal/bytesize"
 )
 
 // execOptions are the run settings that steer the executor: how a run
@@ -50,7 +51,7 @@ func (o *execOptions) executorOptions() []executor.Option {
 // sizeFlag is a byte count written as Docker writes sizes: 512m, 10g.
 type sizeFlag int64
 
-func (s *sizeFlag) String() string { return units.BytesSize(float64(*s)) }
+func (s *sizeFlag) String() string { return bytesize.Format(int64(*s)) }
 func (s *sizeFlag) Type() string   { return "SIZE" }
 
 func (s *sizeFlag) Set(v string) error {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/runjob/runjob/artifacts"
+	"github.com/runjob/runjob/internal/errkind"
 )
 
 func TestExecFlagsParse(t *testing.T) {
@@ -24,8 +25,8 @@ func TestExecFlagsParse(t *testing.T) {
 	if o.Exec != (execOptions{StopTimeout: 10 * time.Second, MaxArtifactSize: sizeFlag(artifacts.DefaultMaxBytes)}) {
 		t.Fatalf("defaults = %+v", o.Exec)
 	}
-	if _, _, code, _ := parse(t, "ci.hcl", "--timeout", "soon"); code != exitUsage {
-		t.Fatalf("bad duration: exit %d, want %d", code, exitUsage)
+	if _, _, code, _ := parse(t, "ci.hcl", "--timeout", "soon"); code != exitCodes[errkind.Usage] {
+		t.Fatalf("bad duration: exit %d, want %d", code, exitCodes[errkind.Usage])
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/spf13/cobra"
+
+	"github.com/runjob/runjob/internal/errkind"
 )
 
 // fmtOptions are the settings of `runjob fmt`.
@@ -58,9 +60,9 @@ func formatFiles(_ context.Context, opts *fmtOptions) error {
 	}
 	switch {
 	case broken > 0:
-		return &exitError{code: exitUsage, err: fmt.Errorf("fmt: %d file%s could not be formatted", broken, plural(broken))}
+		return errkind.New(errkind.Usage, fmt.Errorf("fmt: %d file%s could not be formatted", broken, plural(broken)))
 	case opts.Check && unformatted > 0:
-		return &exitError{code: exitStepFailed}
+		return errkind.New(errkind.Failed, nil)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/runjob/runjob/internal/errkind"
 	"github.com/runjob/runjob/pipeline"
 	"github.com/runjob/runjob/pipeline/hclconfig"
 	"github.com/runjob/runjob/report"
@@ -56,7 +57,7 @@ func graphPipeline(_ context.Context, opts *listOptions) error {
 		out = dot(g, lay)
 	}
 	if err != nil {
-		return &exitError{code: exitEngine, err: err}
+		return errkind.New(errkind.Engine, err)
 	}
 	_, err = io.WriteString(opts.Stdout, hclconfig.Mask(out, g.Pipeline().Sensitive))
 	return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/runjob/runjob/internal/errkind"
 	"github.com/runjob/runjob/pipeline"
 	"github.com/runjob/runjob/pipeline/hclconfig"
 )
@@ -29,7 +30,7 @@ func load(o loadOptions, stderr io.Writer) (*pipeline.Graph, error) {
 	loader.WriteDiagnostics(stderr, diags)
 	annotate(stderr, diags)
 	if diags.HasErrors() {
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s: %s", o.File, countErrors(diags))}
+		return nil, errkind.New(errkind.Usage, fmt.Errorf("%s: %s", o.File, countErrors(diags)))
 	}
 	return g, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/internal/bytesize"
 )
 
 // Log field names, defined once: they are the JSON log's schema (README).
@@ -162,12 +163,12 @@ func (o *logObserver) pull(l zerolog.Logger, ev executor.Event) {
 			return
 		}
 	}
-	msg := fmt.Sprintf("pulling %s: %d/%d layers, %s", ev.Image, p.LayersDone, p.Layers, executor.FormatBytes(p.Bytes))
+	msg := fmt.Sprintf("pulling %s: %d/%d layers, %s", ev.Image, p.LayersDone, p.Layers, bytesize.Format(p.Bytes))
 	if p.BytesTotal > 0 {
-		msg += " of " + executor.FormatBytes(p.BytesTotal)
+		msg += " of " + bytesize.Format(p.BytesTotal)
 	}
 	if p.Done {
-		msg = fmt.Sprintf("pulled %s: %d layers, %s", ev.Image, p.Layers, executor.FormatBytes(p.Bytes))
+		msg = fmt.Sprintf("pulled %s: %d layers, %s", ev.Image, p.Layers, bytesize.Format(p.Bytes))
 	}
 	if o.human {
 		l.Info().Msg(msg) // the message says it all; fields would repeat it

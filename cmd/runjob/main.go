@@ -14,16 +14,20 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/runjob/runjob/internal/errkind"
 )
 
-// Exit codes, documented in the README. One place maps errors to them.
-const (
-	exitOK          = 0
-	exitStepFailed  = 1
-	exitUsage       = 2 // bad flags, unreadable or invalid pipeline
-	exitEngine      = 3 // engine unreachable, pull failed, internal error
-	exitInterrupted = 130
-)
+// exitCodes is the one table of exit numbers, documented in the README.
+// Every command returns an errkind kind; only this table turns it into a
+// number.
+var exitCodes = map[errkind.Kind]int{
+	errkind.OK:          0,
+	errkind.Failed:      1,
+	errkind.Usage:       2, // bad flags, unreadable or invalid pipeline
+	errkind.Engine:      3, // engine unreachable, pull failed, internal error
+	errkind.Interrupted: 130,
+}
 
 func main() {
 	ctx, cancel := context.WithCancelCause(context.Background())
@@ -76,36 +80,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitCode(err, stderr)
 }
 
-// exitError carries the exit code a command chose. The message, if any, was
-// not printed yet.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit %d", e.code)
-	}
-	return e.err.Error()
-}
-
-func (e *exitError) Unwrap() error { return e.err }
-
-// exitCode maps a command's error to the process exit code and prints it.
-// Commands return *exitError; anything else came from flag and argument
-// parsing, which is a usage error.
+// exitCode maps a command's error to the process exit code and prints
+// its message. Errors without a kind came from flag and argument parsing:
+// usage errors, printed with a pointer to --help.
 func exitCode(err error, stderr io.Writer) int {
-	if err == nil {
-		return exitOK
-	}
-	var ee *exitError
-	if !errors.As(err, &ee) {
+	kind := errkind.Of(err)
+	var ke *errkind.Error
+	switch {
+	case err == nil:
+	case !errors.As(err, &ke):
 		fmt.Fprintf(stderr, "runjob: %v\nRun 'runjob --help' for usage.\n", err)
-		return exitUsage
+	case errkind.Message(err) != "":
+		fmt.Fprintf(stderr, "runjob: %s\n", errkind.Message(err))
 	}
-	if ee.err != nil {
-		fmt.Fprintf(stderr, "runjob: %v\n", ee.err)
-	}
-	return ee.code
+	return exitCodes[kind]
 }

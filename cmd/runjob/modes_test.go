@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/internal/errkind"
 	"github.com/runjob/runjob/pipeline/hclconfig"
 )
 
@@ -117,7 +118,7 @@ func TestRunAnnotatesLoadErrors(t *testing.T) {
 	}
 	t.Setenv("GITHUB_ACTIONS", "true")
 	code, _, stderr := cli(t, p)
-	if code != exitUsage || !strings.Contains(stderr, "::error file="+p+",line=3") {
+	if code != exitCodes[errkind.Usage] || !strings.Contains(stderr, "::error file="+p+",line=3") {
 		t.Fatalf("exit %d, no annotation:\n%s", code, stderr)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/internal/errkind"
 	"github.com/runjob/runjob/pipeline"
 	"github.com/runjob/runjob/pipeline/hclconfig"
 )
@@ -20,7 +21,7 @@ func plan(opts *runOptions) (*pipeline.Graph, error) {
 	}
 	if len(opts.Only) > 0 {
 		if g, err = g.Only(opts.Only...); err != nil {
-			return nil, &exitError{code: exitUsage, err: fmt.Errorf("--only: %w", flatten(err))}
+			return nil, errkind.New(errkind.Usage, fmt.Errorf("--only: %w", flatten(err)))
 		}
 	}
 	if opts.DryRun {

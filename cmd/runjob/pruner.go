@@ -8,6 +8,7 @@ import (
 
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/executor/docker"
+	"github.com/runjob/runjob/internal/errkind"
 )
 
 // pruneEngine is what prune needs of the engine.
@@ -60,12 +61,12 @@ func newPruner(eng pruneEngine, o *pruneOptions) *pruner {
 func (p *pruner) run(ctx context.Context) error {
 	rs, err := p.eng.Resources(ctx, map[string]string{executor.LabelRunID: ""})
 	if err != nil {
-		return &exitError{code: exitEngine, err: err}
+		return errkind.New(errkind.Engine, err)
 	}
 	p.removeAll(ctx, p.choose(rs))
 	if !p.o.DryRun && len(p.dead) > 0 {
 		if err := p.settle(ctx); err != nil {
-			return &exitError{code: exitEngine, err: err}
+			return errkind.New(errkind.Engine, err)
 		}
 	}
 	verb := "removed"
@@ -74,7 +75,7 @@ func (p *pruner) run(ctx context.Context) error {
 	}
 	fmt.Fprintf(p.o.Stdout, "prune: %s %d, kept %d\n", verb, p.removed, p.kept)
 	if len(p.failed) > 0 {
-		return &exitError{code: exitEngine, err: fmt.Errorf("%d resource(s) could not be removed", len(p.failed))}
+		return errkind.New(errkind.Engine, fmt.Errorf("%d resource(s) could not be removed", len(p.failed)))
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/executor/docker"
+	"github.com/runjob/runjob/internal/errkind"
 	"github.com/runjob/runjob/mask"
 	"github.com/runjob/runjob/report"
 )
@@ -86,7 +87,7 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 	writeAftermath(stderr, res)
 	finishRecord(rec, res, opts.JUnit, stderr)
 	if runErr != nil && ctx.Err() == nil {
-		return &exitError{code: exitEngine, err: runErr}
+		return errkind.New(errkind.Engine, runErr)
 	}
 	return resultError(ctx, res)
 }
@@ -96,16 +97,16 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 func connect(ctx context.Context) (*docker.Engine, error) {
 	eng, err := docker.New()
 	if err != nil {
-		return nil, &exitError{code: exitEngine, err: err}
+		return nil, errkind.New(errkind.Engine, err)
 	}
 	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
 	err = eng.Ping(pctx)
 	cancel()
 	switch {
 	case ctx.Err() != nil:
-		err = &exitError{code: exitInterrupted, err: context.Cause(ctx)}
+		err = errkind.New(errkind.Interrupted, context.Cause(ctx))
 	case err != nil:
-		err = &exitError{code: exitEngine, err: err}
+		err = errkind.New(errkind.Engine, err)
 	}
 	if err != nil {
 		_ = eng.Close()
@@ -121,7 +122,7 @@ func connect(ctx context.Context) (*docker.Engine, error) {
 func resultError(ctx context.Context, res *executor.Result) error {
 	switch {
 	case ctx.Err() != nil:
-		return &exitError{code: exitInterrupted, err: context.Cause(ctx)}
+		return errkind.New(errkind.Interrupted, context.Cause(ctx))
 	case res.Count(executor.StatusError) > 0:
 		var errs []error
 		for _, s := range res.Steps {
@@ -129,15 +130,15 @@ func resultError(ctx context.Context, res *executor.Result) error {
 				errs = append(errs, fmt.Errorf("step %q: %w", s.Name, s.Err))
 			}
 		}
-		return &exitError{code: exitEngine, err: errors.Join(errs...)}
+		return errkind.New(errkind.Engine, errors.Join(errs...))
 	case !res.OK():
 		for _, s := range res.Steps {
 			var te *executor.TimeoutError
 			if errors.As(s.Err, &te) && te.Pipeline {
-				return &exitError{code: exitStepFailed, err: te}
+				return errkind.New(errkind.Failed, te)
 			}
 		}
-		return &exitError{code: exitStepFailed}
+		return errkind.New(errkind.Failed, nil)
 	}
 	return nil
 }

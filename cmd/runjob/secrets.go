@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/runjob/runjob/internal/errkind"
 	"github.com/runjob/runjob/pipeline"
 )
 
@@ -60,7 +61,7 @@ func readSecrets(g *pipeline.Graph, getenv func(string) (string, bool)) (map[str
 		values[name] = v
 	}
 	if len(errs) > 0 {
-		return nil, &exitError{code: exitUsage, err: errors.Join(errs...)}
+		return nil, errkind.New(errkind.Usage, errors.Join(errs...))
 	}
 	return values, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/internal/bytesize"
 )
 
 // liveTick is the live view's fastest redraw: often enough to look alive,
@@ -109,7 +110,7 @@ func (v *liveView) Event(ev executor.Event) {
 			v.term.paint("33", "↻"), ev.Step, ev.Attempt, ev.Err, ev.Delay))
 	case executor.EventArtifactExported:
 		a := ev.Artifact
-		v.permanent(fmt.Sprintf("  %s: artifact %s -> %s (%d files, %s)", ev.Step, a.Name, a.Dir, a.Files, executor.FormatBytes(a.Bytes)))
+		v.permanent(fmt.Sprintf("  %s: artifact %s -> %s (%d files, %s)", ev.Step, a.Name, a.Dir, a.Files, bytesize.Format(a.Bytes)))
 	case executor.EventStepFinished:
 		v.finished(ev.Result)
 	case executor.EventRunFinished:

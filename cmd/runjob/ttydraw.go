@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/internal/bytesize"
 )
 
 // redraw erases the live block, prints the permanent lines, and draws the
@@ -60,9 +61,9 @@ func (v *liveView) activeLine(s *liveStep, now time.Time) string {
 	if !s.running {
 		what := "waiting for image " + s.image
 		if p := s.pull; p != nil {
-			what = fmt.Sprintf("pulling %s %d/%d layers %s", s.image, p.LayersDone, p.Layers, executor.FormatBytes(p.Bytes))
+			what = fmt.Sprintf("pulling %s %d/%d layers %s", s.image, p.LayersDone, p.Layers, bytesize.Format(p.Bytes))
 			if p.BytesTotal > 0 {
-				what += " of " + executor.FormatBytes(p.BytesTotal)
+				what += " of " + bytesize.Format(p.BytesTotal)
 			}
 		}
 		return fmt.Sprintf("%s %s %s", v.term.paint("36", "↓"), s.name, v.term.paint("2", what))

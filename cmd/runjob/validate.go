@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/runjob/runjob/internal/errkind"
 	"github.com/runjob/runjob/pipeline/hclconfig"
 )
 
@@ -49,10 +50,10 @@ func validateJSON(opts *validateOptions, lo loadOptions) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(out); err != nil {
-		return &exitError{code: exitEngine, err: err}
+		return errkind.New(errkind.Engine, err)
 	}
 	if !out.Valid {
-		return &exitError{code: exitUsage}
+		return errkind.New(errkind.Usage, nil)
 	}
 	return nil
 }
