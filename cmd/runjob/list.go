@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/runjob/runjob/pipeline/hclconfig"
+	"github.com/runjob/runjob/internal/inspect"
 )
 
 // listOptions are the settings of `runjob list` and `runjob graph`.
@@ -53,27 +50,5 @@ func listPipeline(_ context.Context, opts *listOptions) error {
 	if err != nil {
 		return err
 	}
-	var b strings.Builder
-	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "STEP\tIMAGE\tDEPENDS ON\tNOTES")
-	for _, i := range g.Order() {
-		s := g.Step(i)
-		deps := strings.Join(depNames(g, i), ", ")
-		if deps == "" {
-			deps = "-"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, s.Image, deps, strings.Join(notes(s), "; "))
-	}
-	_ = tw.Flush()
-	_, err = io.WriteString(opts.Stdout, hclconfig.Mask(trimLines(b.String()), g.Pipeline().Sensitive))
-	return err
-}
-
-// trimLines drops the padding tabwriter leaves after a last empty column.
-func trimLines(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.Join(lines, "\n")
+	return inspect.List(inspect.Masked(opts.Stdout, g), g)
 }

@@ -1,4 +1,4 @@
-package main
+package inspect
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 	"github.com/runjob/runjob/pipeline"
 )
 
-// Helpers that render steps for list, graph and --dry-run.
+// Helpers that render steps for List, Graph and Plan.
 
 // quoteArgs shows an exec-form command as a shell would need it typed.
 func quoteArgs(args []string) string {
@@ -24,6 +24,8 @@ func quoteArgs(args []string) string {
 	return strings.Join(out, " ")
 }
 
+// sortedEnv lists env's names in order, since map order would change
+// the plan from run to run.
 func sortedEnv(env map[string]string) []string {
 	keys := make([]string, 0, len(env))
 	for k := range env {
@@ -42,6 +44,7 @@ func depNames(g *pipeline.Graph, i int) []string {
 	return out
 }
 
+// pullNote marks a pull policy other than the default.
 func pullNote(p pipeline.PullPolicy) string {
 	if p == "" || p == pipeline.PullMissing {
 		return ""
@@ -49,6 +52,8 @@ func pullNote(p pipeline.PullPolicy) string {
 	return " (pull " + string(p) + ")"
 }
 
+// whenNote marks when an artifact is kept, unless on success (the
+// default).
 func whenNote(w pipeline.ArtifactWhen) string {
 	if w == "" || w == pipeline.OnSuccess {
 		return ""
@@ -83,7 +88,9 @@ func notes(s *pipeline.Step) []string {
 	return out
 }
 
-// sizeString shows bytes in the largest binary unit that divides them.
+// sizeString shows bytes in the largest binary unit that divides them, as
+// a limit is written in a pipeline file ("1g"), exactly: not
+// bytesize.Format, which rounds for reading.
 func sizeString(n int64) string {
 	for _, u := range []struct {
 		suffix string

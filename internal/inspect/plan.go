@@ -1,0 +1,68 @@
+package inspect
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/pipeline"
+)
+
+// Plan writes what a run of g would do: a header line
+//
+//	pipeline NAME: N step(s)
+//
+// then, for each step in g's topological order, a blank line, "K. NAME",
+// and one indented "field:  value" line per setting that is set, in this
+// order: image (with a pull note), entrypoint, command, workdir, user, env
+// (one line per variable, sorted by name), depends on, services, input,
+// mount, cache (with its volume), artifact and notes. Values are padded to
+// one column.
+func Plan(w io.Writer, g *pipeline.Graph) error {
+	p := g.Pipeline()
+	var b strings.Builder
+	fmt.Fprintf(&b, "pipeline %s: %d step%s\n", p.Name, g.Len(), plural(g.Len()))
+	for n, i := range g.Order() {
+		fmt.Fprintf(&b, "\n%d. %s\n", n+1, g.Step(i).Name)
+		planStep(&b, g, i)
+	}
+	return write(w, b.String())
+}
+
+// planStep writes the fields of step i.
+func planStep(b *strings.Builder, g *pipeline.Graph, i int) {
+	s := g.Step(i)
+	field := func(name, value string) {
+		if value != "" {
+			fmt.Fprintf(b, "   %-12s %s\n", name+":", value)
+		}
+	}
+	field("image", s.Image+pullNote(s.Pull))
+	field("entrypoint", quoteArgs(s.Entrypoint))
+	field("command", quoteArgs(s.Command))
+	field("workdir", s.Workdir)
+	field("user", s.User)
+	for _, k := range sortedEnv(s.Env) {
+		field("env", k+"="+s.Env[k])
+	}
+	field("depends on", strings.Join(depNames(g, i), ", "))
+	field("services", strings.Join(s.Services, ", "))
+	for _, in := range s.Inputs {
+		from := in.From
+		if in.FromStep != "" {
+			from = "step " + in.FromStep + " artifact " + in.FromArtifact
+		}
+		field("input", fmt.Sprintf("%s: %s -> %s", in.Name, from, in.To))
+	}
+	for _, m := range s.Mounts {
+		field("mount", fmt.Sprintf("%s -> %s%s", m.Source, m.Target, map[bool]string{true: " (read-only)"}[m.ReadOnly]))
+	}
+	for _, c := range s.Caches {
+		field("cache", fmt.Sprintf("%s: %s (volume %s)", c.Name, c.Path, executor.CacheVolume(g.Pipeline().Name, c.Name)))
+	}
+	for _, a := range s.Artifacts {
+		field("artifact", fmt.Sprintf("%s: %s%s", a.Name, a.Path, whenNote(a.When)))
+	}
+	field("notes", strings.Join(notes(s), "; "))
+}
