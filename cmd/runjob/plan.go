@@ -23,8 +23,8 @@ func plan(opts *runOptions) (*pipeline.Graph, error) {
 		}
 	}
 	if opts.DryRun {
-		// As before the move to inspect, a failed write to stdout does
-		// not fail a dry run.
+		// A failed write to stdout does not fail a dry run: the plan is
+		// what the run would do, and nothing ran.
 		_ = inspect.Plan(inspect.Masked(opts.Stdout, g), g)
 	}
 	return g, nil

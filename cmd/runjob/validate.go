@@ -34,8 +34,8 @@ func validateJSON(opts *validateOptions, lo loadOptions) error {
 	annotate(opts.Stderr, diags)
 	valid, err := inspect.ValidateJSON(opts.Stdout, diags)
 	if err != nil {
-		// Unlike list and graph, validate --json has always called a
-		// failed write to stdout an internal error.
+		// A failed write to stdout is an internal error (exit 3) here,
+		// where list and graph leave it unkinded (exit 2).
 		return errkind.New(errkind.Engine, err)
 	}
 	if !valid {
