@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/executor/docker"
 	"github.com/runjob/runjob/internal/bytesize"
 	"github.com/runjob/runjob/internal/errkind"
@@ -55,7 +56,7 @@ func newCacheCmd(stdout, stderr io.Writer) *cobra.Command {
 
 // listCaches connects and lists the caches the options select. The caller
 // closes the engine.
-func listCaches(ctx context.Context, o *cacheOptions) (*docker.Engine, []docker.CacheVolume, error) {
+func listCaches(ctx context.Context, o *cacheOptions) (*docker.Engine, []executor.Cache, error) {
 	eng, err := connect(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -88,7 +89,7 @@ func cacheList(ctx context.Context, o *cacheOptions) error {
 
 // lastUse is the lock file's time, or the volume's creation when this host
 // never used it.
-func lastUse(c docker.CacheVolume) time.Time {
+func lastUse(c executor.Cache) time.Time {
 	if t := cacheLastUse(c.Name); !t.IsZero() {
 		return t.Local().Truncate(time.Second)
 	}
@@ -114,7 +115,7 @@ func cachePrune(ctx context.Context, o *cacheOptions) error {
 			removed++
 			continue
 		}
-		if err := eng.RemoveResource(ctx, docker.Resource{Kind: "volume", ID: c.Name, Name: c.Name}); err != nil {
+		if err := eng.RemoveResource(ctx, executor.Resource{Kind: "volume", ID: c.Name, Name: c.Name}); err != nil {
 			fmt.Fprintf(o.Stderr, "runjob: could not remove %s: %v\n", what, err)
 			failed++
 			continue

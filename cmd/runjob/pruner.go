@@ -7,14 +7,13 @@ import (
 	"time"
 
 	"github.com/runjob/runjob/executor"
-	"github.com/runjob/runjob/executor/docker"
 	"github.com/runjob/runjob/internal/errkind"
 )
 
 // pruneEngine is what prune needs of the engine.
 type pruneEngine interface {
-	Resources(ctx context.Context, labels map[string]string) ([]docker.Resource, error)
-	RemoveResource(ctx context.Context, r docker.Resource) error
+	Resources(ctx context.Context, labels map[string]string) ([]executor.Resource, error)
+	RemoveResource(ctx context.Context, r executor.Resource) error
 }
 
 // A create request that runjob sent just before it was killed can complete
@@ -81,8 +80,8 @@ func (p *pruner) run(ctx context.Context) error {
 }
 
 // choose says which resources go, and why the others stay.
-func (p *pruner) choose(rs []docker.Resource) []docker.Resource {
-	var out []docker.Resource
+func (p *pruner) choose(rs []executor.Resource) []executor.Resource {
+	var out []executor.Resource
 	for _, r := range rs {
 		owner := executor.OwnerOf(r.Labels)
 		if len(p.o.RunIDs) > 0 && !slices.Contains(p.o.RunIDs, owner.RunID) {
@@ -119,7 +118,7 @@ func (p *pruner) settle(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		var again []docker.Resource
+		var again []executor.Resource
 		fresh := false
 		for _, r := range rs {
 			if !p.dead[r.Labels[executor.LabelRunID]] {
@@ -151,7 +150,7 @@ func (p *pruner) settle(ctx context.Context) error {
 	}
 }
 
-func (p *pruner) removeAll(ctx context.Context, rs []docker.Resource) {
+func (p *pruner) removeAll(ctx context.Context, rs []executor.Resource) {
 	for _, r := range rs {
 		retry := p.seen[r.ID]
 		p.seen[r.ID] = true
@@ -173,6 +172,6 @@ func (p *pruner) removeAll(ctx context.Context, rs []docker.Resource) {
 	}
 }
 
-func describe(r docker.Resource) string {
+func describe(r executor.Resource) string {
 	return fmt.Sprintf("%s %s (run %s)", r.Kind, r.Name, r.Labels[executor.LabelRunID])
 }
