@@ -1,4 +1,4 @@
-package main
+package housekeeping
 
 import (
 	"bytes"
@@ -38,6 +38,8 @@ func (e *scriptedEngine) Resources(context.Context, map[string]string) ([]execut
 	return out, nil
 }
 
+func (e *scriptedEngine) Caches(context.Context, string) ([]executor.Cache, error) { return nil, nil }
+
 func (e *scriptedEngine) RemoveResource(_ context.Context, r executor.Resource) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -62,9 +64,9 @@ func deadRes(t *testing.T, kind, id string, created time.Time) executor.Resource
 		executor.LabelRunID: "20261122-234757-8f6abc", executor.LabelHost: host, executor.LabelPID: "0"}}
 }
 
-func testPruner(eng pruneEngine) (*pruner, *bytes.Buffer) {
+func testPruner(eng executor.Inventory) (*pruner, *bytes.Buffer) {
 	var out bytes.Buffer
-	p := newPruner(eng, &pruneOptions{Stdout: &out, Stderr: &out})
+	p := newPruner(eng, PruneOptions{Stdout: &out, Stderr: &out})
 	p.quiet, p.poll, p.max = 50*time.Millisecond, time.Millisecond, 5*time.Second
 	return p, &out
 }
