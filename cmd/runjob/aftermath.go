@@ -9,7 +9,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/runjob/runjob/executor"
-	"github.com/runjob/runjob/executor/docker"
+	"github.com/runjob/runjob/internal/housekeeping"
 )
 
 // writeAftermath tells the user what a run left on the engine on purpose
@@ -43,25 +43,17 @@ const leftoverTimeout = 5 * time.Second
 // warnLeftovers logs one warning when runs that are no longer alive left
 // containers, networks or volumes on the engine (a crash, kill -9, a lost
 // engine, --keep-on-failure).
-func warnLeftovers(ctx context.Context, eng *docker.Engine, log zerolog.Logger) {
+func warnLeftovers(ctx context.Context, inv executor.Inventory, log zerolog.Logger) {
 	lctx, cancel := context.WithTimeout(ctx, leftoverTimeout)
 	defer cancel()
-	rs, err := eng.Resources(lctx, map[string]string{executor.LabelRunID: ""})
+	l, err := housekeeping.FindLeftovers(lctx, inv)
 	if err != nil {
 		log.Debug().Err(err).Msg("could not look for leftovers of earlier runs")
 		return
 	}
-	runs := map[string]bool{}
-	n := 0
-	for _, r := range rs {
-		if o := executor.OwnerOf(r.Labels); o.Liveness() == executor.Dead {
-			runs[o.RunID] = true
-			n++
-		}
-	}
-	if n == 0 {
+	if l.Resources == 0 {
 		return
 	}
-	log.Warn().Str(fieldEvent, "leftovers").Int(fieldLeftovers, n).Int(fieldRuns, len(runs)).
-		Msgf("%d container(s), network(s) or volume(s) of %d earlier runjob run(s) that are no longer running remain on the engine; remove them with `runjob prune`", n, len(runs))
+	log.Warn().Str(fieldEvent, "leftovers").Int(fieldLeftovers, l.Resources).Int(fieldRuns, l.Runs).
+		Msgf("%d container(s), network(s) or volume(s) of %d earlier runjob run(s) that are no longer running remain on the engine; remove them with `runjob prune`", l.Resources, l.Runs)
 }

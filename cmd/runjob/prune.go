@@ -5,16 +5,13 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/runjob/runjob/internal/housekeeping"
 )
 
-// pruneOptions are the settings of `runjob prune`.
-type pruneOptions struct {
-	All    bool
-	RunIDs []string
-	DryRun bool
-	Stdout io.Writer
-	Stderr io.Writer
-}
+// pruneOptions are the settings of `runjob prune`: the flags fill
+// housekeeping's options directly.
+type pruneOptions = housekeeping.PruneOptions
 
 func newPruneCmd(stdout, stderr io.Writer, fn func(context.Context, *pruneOptions) error) *cobra.Command {
 	opts := &pruneOptions{Stdout: stdout, Stderr: stderr}
@@ -42,5 +39,5 @@ func prune(ctx context.Context, o *pruneOptions) error {
 		return err
 	}
 	defer eng.Close()
-	return newPruner(eng, o).run(ctx)
+	return housekeeping.Prune(ctx, eng, *o)
 }

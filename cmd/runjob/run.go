@@ -14,6 +14,7 @@ import (
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/executor/docker"
 	"github.com/runjob/runjob/internal/errkind"
+	"github.com/runjob/runjob/internal/housekeeping"
 	"github.com/runjob/runjob/mask"
 	"github.com/runjob/runjob/report"
 )
@@ -80,7 +81,7 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 		executor.WithForceStop(forceFrom(ctx)),
 		executor.WithSecrets(secrets),
 		executor.WithRedact(masker.String),
-		executor.WithCacheLock(lockCache),
+		executor.WithCacheLock(housekeeping.LockCache),
 	)...)
 	res, runErr := ex.Run(ctx, g)
 	writeSummary(stderr, res)

@@ -10,18 +10,10 @@ import (
 	"github.com/runjob/runjob/executor"
 )
 
-// CacheVolume is a cache volume found on the engine.
-type CacheVolume struct {
-	Name, Pipeline, Cache string
-	// Size in bytes, -1 when the engine did not say.
-	Size    int64
-	Created time.Time
-}
-
 // Caches lists the cache volumes (label io.runjob.cache), of one pipeline
 // when pipeline is not empty, with their sizes from the engine's disk
 // usage report.
-func (e *Engine) Caches(ctx context.Context, pipeline string) ([]CacheVolume, error) {
+func (e *Engine) Caches(ctx context.Context, pipeline string) ([]executor.Cache, error) {
 	labels := map[string]string{executor.LabelCache: ""}
 	if pipeline != "" {
 		labels[executor.LabelPipeline] = pipeline
@@ -38,9 +30,9 @@ func (e *Engine) Caches(ctx context.Context, pipeline string) ([]CacheVolume, er
 			}
 		}
 	}
-	out := make([]CacheVolume, 0, len(vols.Items))
+	out := make([]executor.Cache, 0, len(vols.Items))
 	for _, v := range vols.Items {
-		c := CacheVolume{Name: v.Name, Pipeline: v.Labels[executor.LabelPipeline], Cache: v.Labels[executor.LabelCache], Size: -1}
+		c := executor.Cache{Name: v.Name, Pipeline: v.Labels[executor.LabelPipeline], Cache: v.Labels[executor.LabelCache], Size: -1}
 		if s, ok := sizes[v.Name]; ok {
 			c.Size = s
 		}

@@ -8,6 +8,8 @@ import (
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
+
+	"github.com/runjob/runjob/executor"
 )
 
 // Container is a container found by label.
@@ -39,35 +41,26 @@ func (e *Engine) Containers(ctx context.Context, labels map[string]string) ([]Co
 	return out, nil
 }
 
-// Resource is a container, network or volume found by label.
-type Resource struct {
-	// Kind is "container", "network" or "volume".
-	Kind   string
-	ID     string
-	Name   string
-	Labels map[string]string
-	// Created is when the engine created it; zero if it did not say.
-	Created time.Time
-}
+var _ executor.Inventory = (*Engine)(nil)
 
 // Resources lists the containers, networks and volumes that carry all the
 // given labels (as Containers does), containers first so that removing in
 // order frees networks and volumes before they are removed.
-func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]Resource, error) {
+func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]executor.Resource, error) {
 	cs, err := e.Containers(ctx, labels)
 	if err != nil {
 		return nil, err
 	}
-	var out []Resource
+	var out []executor.Resource
 	for _, c := range cs {
-		out = append(out, Resource{Kind: "container", ID: c.ID, Name: c.Name, Labels: c.Labels, Created: c.Created})
+		out = append(out, executor.Resource{Kind: executor.ResourceContainer, ID: c.ID, Name: c.Name, Labels: c.Labels, Created: c.Created})
 	}
 	nets, err := e.cli.NetworkList(ctx, client.NetworkListOptions{Filters: labelFilter(labels)})
 	if err != nil {
 		return nil, e.classify(ctx, fmt.Errorf("list networks: %w", err))
 	}
 	for _, n := range nets.Items {
-		out = append(out, Resource{Kind: "network", ID: n.ID, Name: n.Name, Labels: n.Labels, Created: n.Created})
+		out = append(out, executor.Resource{Kind: executor.ResourceNetwork, ID: n.ID, Name: n.Name, Labels: n.Labels, Created: n.Created})
 	}
 	vols, err := e.cli.VolumeList(ctx, client.VolumeListOptions{Filters: labelFilter(labels)})
 	if err != nil {
@@ -75,21 +68,21 @@ func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]Res
 	}
 	for _, v := range vols.Items {
 		created, _ := time.Parse(time.RFC3339, v.CreatedAt)
-		out = append(out, Resource{Kind: "volume", ID: v.Name, Name: v.Name, Labels: v.Labels, Created: created})
+		out = append(out, executor.Resource{Kind: executor.ResourceVolume, ID: v.Name, Name: v.Name, Labels: v.Labels, Created: created})
 	}
 	return out, nil
 }
 
 // RemoveResource removes r (a container by force, with its anonymous
 // volumes). A resource that is already gone is success.
-func (e *Engine) RemoveResource(ctx context.Context, r Resource) error {
+func (e *Engine) RemoveResource(ctx context.Context, r executor.Resource) error {
 	var err error
 	switch r.Kind {
-	case "container":
+	case executor.ResourceContainer:
 		return e.Remove(ctx, r.ID)
-	case "network":
+	case executor.ResourceNetwork:
 		_, err = e.cli.NetworkRemove(ctx, r.ID, client.NetworkRemoveOptions{})
-	case "volume":
+	case executor.ResourceVolume:
 		_, err = e.cli.VolumeRemove(ctx, r.ID, client.VolumeRemoveOptions{Force: true})
 	default:
 		return fmt.Errorf("unknown resource kind %q", r.Kind)

@@ -63,6 +63,8 @@ type Engine struct {
 	attempts   map[string]int
 	faults     *faults
 	hung       chan struct{}
+	inventory  map[string]*item // networks and volumes (inventory.go)
+	listErr    error
 }
 
 type container struct {
@@ -74,6 +76,7 @@ type container struct {
 	stop    chan struct{}
 	once    sync.Once
 	killed  bool
+	created time.Time
 }
 
 // New returns an empty fake engine; unscripted steps exit 0 at once.
@@ -235,7 +238,12 @@ func (e *Engine) Create(ctx context.Context, spec *executor.ContainerSpec) (stri
 	}
 	e.nextID++
 	id := fmt.Sprintf("fake-%d", e.nextID)
-	e.containers[id] = &container{step: step, spec: *spec, script: s, exit: exit, stop: make(chan struct{})}
+	e.containers[id] = &container{step: step, spec: *spec, script: s, exit: exit, stop: make(chan struct{}), created: time.Now()}
+	for _, m := range spec.Mounts {
+		if m.Volume != "" {
+			e.addItem(executor.ResourceVolume, m.Volume, m.Labels)
+		}
+	}
 	return id, nil
 }
 

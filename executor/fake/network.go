@@ -33,14 +33,16 @@ func (e *Engine) Inspect(ctx context.Context, id string) (executor.ContainerStat
 	return st, nil
 }
 
-// CreateNetwork records the network; the fake has no addresses.
-func (e *Engine) CreateNetwork(ctx context.Context, name string, _ map[string]string) (string, error) {
+// CreateNetwork records the network, with its labels for Resources; the
+// fake has no addresses.
+func (e *Engine) CreateNetwork(ctx context.Context, name string, labels map[string]string) (string, error) {
 	if err := e.hang(ctx); err != nil {
 		return "", err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.calls = append(e.calls, "CreateNetwork "+name)
+	e.addItem(executor.ResourceNetwork, "net-"+name, labels)
 	return "net-" + name, nil
 }
 
@@ -52,5 +54,8 @@ func (e *Engine) RemoveNetwork(ctx context.Context, id string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.calls = append(e.calls, "RemoveNetwork "+id)
+	if it := e.items()[executor.ResourceNetwork+"/"+id]; it != nil {
+		it.removed = true
+	}
 	return nil
 }

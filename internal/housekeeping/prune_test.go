@@ -1,4 +1,4 @@
-package main
+package housekeeping
 
 import (
 	"bytes"
@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/runjob/runjob/executor"
-	"github.com/runjob/runjob/executor/docker"
 	"github.com/runjob/runjob/internal/errkind"
 )
 
@@ -19,18 +18,18 @@ import (
 // (the last entry repeats), minus what was removed since.
 type scriptedEngine struct {
 	mu       sync.Mutex
-	listings [][]docker.Resource
+	listings [][]executor.Resource
 	calls    int
 	removed  map[string]bool
 	refuse   map[string]int // ID -> how many removals fail first
 }
 
-func (e *scriptedEngine) Resources(context.Context, map[string]string) ([]docker.Resource, error) {
+func (e *scriptedEngine) Resources(context.Context, map[string]string) ([]executor.Resource, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	l := e.listings[min(e.calls, len(e.listings)-1)]
 	e.calls++
-	var out []docker.Resource
+	var out []executor.Resource
 	for _, r := range l {
 		if !e.removed[r.ID] {
 			out = append(out, r)
@@ -39,7 +38,9 @@ func (e *scriptedEngine) Resources(context.Context, map[string]string) ([]docker
 	return out, nil
 }
 
-func (e *scriptedEngine) RemoveResource(_ context.Context, r docker.Resource) error {
+func (e *scriptedEngine) Caches(context.Context, string) ([]executor.Cache, error) { return nil, nil }
+
+func (e *scriptedEngine) RemoveResource(_ context.Context, r executor.Resource) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.refuse[r.ID] > 0 {
@@ -54,18 +55,18 @@ func (e *scriptedEngine) RemoveResource(_ context.Context, r docker.Resource) er
 }
 
 // deadRes is a resource of a run whose process is gone (PID 0 on this host).
-func deadRes(t *testing.T, kind, id string, created time.Time) docker.Resource {
+func deadRes(t *testing.T, kind, id string, created time.Time) executor.Resource {
 	host, err := os.Hostname()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return docker.Resource{Kind: kind, ID: id, Name: id, Created: created, Labels: map[string]string{
+	return executor.Resource{Kind: kind, ID: id, Name: id, Created: created, Labels: map[string]string{
 		executor.LabelRunID: "20261122-234757-8f6abc", executor.LabelHost: host, executor.LabelPID: "0"}}
 }
 
-func testPruner(eng pruneEngine) (*pruner, *bytes.Buffer) {
+func testPruner(eng executor.Inventory) (*pruner, *bytes.Buffer) {
 	var out bytes.Buffer
-	p := newPruner(eng, &pruneOptions{Stdout: &out, Stderr: &out})
+	p := newPruner(eng, PruneOptions{Stdout: &out, Stderr: &out})
 	p.quiet, p.poll, p.max = 50*time.Millisecond, time.Millisecond, 5*time.Second
 	return p, &out
 }
@@ -78,7 +79,7 @@ func TestPruneRemovesWhatArrivesAfterTheFirstListing(t *testing.T) {
 	now := time.Now()
 	first := deadRes(t, "container", "chain1", now.Add(-time.Second))
 	late := deadRes(t, "container", "chain2", now)
-	eng := &scriptedEngine{listings: [][]docker.Resource{{first}, {first}, {first}, {first, late}}}
+	eng := &scriptedEngine{listings: [][]executor.Resource{{first}, {first}, {first}, {first, late}}}
 	p, out := testPruner(eng)
 	if err := p.run(context.Background()); err != nil {
 		t.Fatalf("prune: %v\n%s", err, out)
@@ -95,7 +96,7 @@ func TestPruneRemovesWhatArrivesAfterTheFirstListing(t *testing.T) {
 // the removals, and done.
 func TestPruneDoesNotWaitForARunThatEndedLongAgo(t *testing.T) {
 	old := deadRes(t, "container", "c", time.Now().Add(-10*time.Minute))
-	eng := &scriptedEngine{listings: [][]docker.Resource{{old}}}
+	eng := &scriptedEngine{listings: [][]executor.Resource{{old}}}
 	p, out := testPruner(eng)
 	p.quiet = time.Hour // would hang the test if it waited
 	if err := p.run(context.Background()); err != nil {
@@ -112,7 +113,7 @@ func TestPruneRetriesWhatFailedWhileLateResourcesArrived(t *testing.T) {
 	now := time.Now()
 	net := deadRes(t, "network", "net", now)
 	late := deadRes(t, "container", "late", now)
-	eng := &scriptedEngine{listings: [][]docker.Resource{{net}, {late, net}}, refuse: map[string]int{"net": 1}}
+	eng := &scriptedEngine{listings: [][]executor.Resource{{net}, {late, net}}, refuse: map[string]int{"net": 1}}
 	p, out := testPruner(eng)
 	if err := p.run(context.Background()); err != nil {
 		t.Fatalf("prune: %v\n%s", err, out)
@@ -126,7 +127,7 @@ func TestPruneRetriesWhatFailedWhileLateResourcesArrived(t *testing.T) {
 // (exit 3), bounded by settleMax.
 func TestPruneReportsWhatItCannotRemove(t *testing.T) {
 	stuck := deadRes(t, "volume", "v", time.Now())
-	eng := &scriptedEngine{listings: [][]docker.Resource{{stuck}}, refuse: map[string]int{"v": 1 << 30}}
+	eng := &scriptedEngine{listings: [][]executor.Resource{{stuck}}, refuse: map[string]int{"v": 1 << 30}}
 	p, out := testPruner(eng)
 	if err := p.run(context.Background()); errkind.Of(err) != errkind.Engine {
 		t.Fatalf("prune = %v, want an engine error\n%s", err, out)

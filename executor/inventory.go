@@ -1,0 +1,70 @@
+package executor
+
+import (
+	"context"
+	"time"
+)
+
+// Inventory is what housekeeping (prune, cache ls and prune, the leftover
+// check at the start of a run) needs of an engine: finding what runjob put
+// there by label, and removing it. executor/docker implements it over the
+// Docker Engine API and executor/fake over its in-memory containers. The
+// scheduler never uses it; a run cleans up after itself through Engine.
+//
+// Concurrency: all methods are safe for concurrent use, and with Engine
+// calls of a run in progress: a listing may miss what is being created, or
+// still show what is being removed, but never fails because of it.
+//
+// Contexts: a cancelled ctx makes a call return promptly with ctx's error.
+//
+// Errors: as for Engine, wrapped with what was tried and classified with
+// github.com/containerd/errdefs:
+//   - cerrdefs.IsUnavailable: the engine itself is gone.
+//   - cerrdefs.IsConflict: RemoveResource of a resource in use (a network
+//     with containers attached, a volume a container mounts).
+type Inventory interface {
+	// Resources lists the containers, networks and volumes that carry all
+	// the given labels; an empty value matches any value of that label.
+	// Containers come first, so that removing in order frees networks and
+	// volumes before they are removed. Containers are listed in any state.
+	Resources(ctx context.Context, labels map[string]string) ([]Resource, error)
+
+	// RemoveResource removes r: a container by force, with its anonymous
+	// volumes; a network; a volume. Idempotent: a resource that is already
+	// gone is success. An unknown Kind is an error.
+	RemoveResource(ctx context.Context, r Resource) error
+
+	// Caches lists the cache volumes (label LabelCache), of one pipeline
+	// (label LabelPipeline) when pipeline is not empty. Cache volumes never
+	// carry LabelRunID, so Resources of a run never lists them.
+	Caches(ctx context.Context, pipeline string) ([]Cache, error)
+}
+
+// The kinds of Resource.
+const (
+	ResourceContainer = "container"
+	ResourceNetwork   = "network"
+	ResourceVolume    = "volume"
+)
+
+// Resource is a container, network or volume found by label.
+type Resource struct {
+	// Kind is ResourceContainer, ResourceNetwork or ResourceVolume.
+	Kind string
+	// ID identifies it to RemoveResource (a volume's ID is its name).
+	ID     string
+	Name   string
+	Labels map[string]string
+	// Created is when the engine created it; zero if it did not say.
+	Created time.Time
+}
+
+// Cache is a cache volume found on the engine. (CacheVolume is the
+// function that names one.)
+type Cache struct {
+	// Name is the volume's name; Pipeline and Cache are its labels.
+	Name, Pipeline, Cache string
+	// Size in bytes, -1 when the engine did not say.
+	Size    int64
+	Created time.Time
+}
