@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -11,30 +9,6 @@ import (
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/internal/housekeeping"
 )
-
-// writeAftermath tells the user what a run left on the engine on purpose
-// (containers kept by --keep-on-failure, with the commands to debug them)
-// or by necessity (containers it could not remove).
-func writeAftermath(w io.Writer, res *executor.Result) {
-	for _, s := range res.Steps {
-		if s.Kept == "" {
-			continue
-		}
-		c := s.Kept
-		fmt.Fprintf(w, "kept container %s of step %q (%s). To debug it:\n", c, s.Name, s.Status)
-		fmt.Fprintf(w, "  docker start -ai %s    # run the step's command again, in the same container\n", c)
-		fmt.Fprintf(w, "  docker commit %s runjob-debug:%s && docker run --rm -it --entrypoint sh runjob-debug:%s    # a shell in its filesystem\n", c, c, c)
-		fmt.Fprintf(w, "  runjob prune    # removes it afterwards (and docker rmi runjob-debug:%s the debug image)\n", c)
-	}
-	if len(res.Leftovers) == 0 {
-		return
-	}
-	fmt.Fprintf(w, "runjob: could not remove %d container(s):\n", len(res.Leftovers))
-	for _, l := range res.Leftovers {
-		fmt.Fprintf(w, "  %s (step %q): %v\n", l.Container, l.Step, l.Err)
-	}
-	fmt.Fprintf(w, "remove them with `runjob prune` once the engine answers\n")
-}
 
 // leftoverTimeout bounds the check for leftovers of dead runs at the start
 // of a run: a slow engine must not delay the run for it.

@@ -3,12 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/internal/errkind"
 )
 
@@ -66,35 +64,6 @@ func TestUsageErrorsExit2(t *testing.T) {
 		}
 		if !strings.Contains(stderr, "runjob:") {
 			t.Errorf("%q: no error message: %q", args, stderr)
-		}
-	}
-}
-
-func TestResultExitCodes(t *testing.T) {
-	res := func(sts ...executor.Status) *executor.Result {
-		r := &executor.Result{}
-		for _, s := range sts {
-			r.Steps = append(r.Steps, &executor.StepResult{Status: s})
-		}
-		return r
-	}
-	live := context.Background()
-	dead, cancel := context.WithCancelCause(context.Background())
-	cancel(errors.New("interrupted by interrupt"))
-	cases := []struct {
-		ctx  context.Context
-		res  *executor.Result
-		want int
-	}{
-		{live, res(executor.StatusOK, executor.StatusOK), exitCodes[errkind.OK]},
-		{live, res(executor.StatusOK, executor.StatusFailed, executor.StatusSkipped), exitCodes[errkind.Failed]},
-		{live, res(executor.StatusFailed, executor.StatusError), exitCodes[errkind.Engine]},
-		{dead, res(executor.StatusFailed, executor.StatusError, executor.StatusCancelled), exitCodes[errkind.Interrupted]},
-	}
-	for i, tc := range cases {
-		var stderr bytes.Buffer
-		if got := exitCode(resultError(tc.ctx, tc.res), &stderr); got != tc.want {
-			t.Errorf("case %d: exit %d, want %d", i, got, tc.want)
 		}
 	}
 }

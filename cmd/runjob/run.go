@@ -2,21 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
-	"maps"
-	"os"
-	"path/filepath"
-	"slices"
 	"time"
 
-	"github.com/runjob/runjob/executor"
+	"github.com/rs/zerolog"
+
 	"github.com/runjob/runjob/executor/docker"
 	"github.com/runjob/runjob/internal/errkind"
 	"github.com/runjob/runjob/internal/housekeeping"
-	"github.com/runjob/runjob/mask"
-	"github.com/runjob/runjob/report"
+	"github.com/runjob/runjob/internal/session"
+	"github.com/runjob/runjob/pipeline"
 )
 
 // pingTimeout bounds the first contact with the engine, so a wrong
@@ -24,73 +19,48 @@ import (
 const pingTimeout = 15 * time.Second
 
 // runPipeline loads, checks and runs a pipeline: file -> model -> graph ->
-// executor -> events and output -> exit code.
+// session (executor, events and output behind the run's masker) -> kind.
 func runPipeline(ctx context.Context, opts *runOptions) error {
 	g, err := plan(opts)
 	if err != nil || opts.DryRun {
 		return err
 	}
-	p := g.Pipeline()
-	// Secrets are read now, not at load: validate, list, graph and
-	// --dry-run never need them. Nothing has started yet if one is missing.
-	secrets, err := readSecrets(g, os.LookupEnv)
-	if err != nil {
-		return err
-	}
-	runID := executor.NewRunID()
-	// Sensitive values and secrets are masked on every path: output, log,
-	// summary, record.
-	masker := mask.New(append(slices.Clone(p.Sensitive), slices.Collect(maps.Values(secrets))...)...)
-	rawOut, rawErr := opts.Stdout, opts.Stderr
-	// Batched (batch.go), except under the live view: its frames must reach
-	// the terminal at once, and it prints no step output anyway.
-	if resolveFormat(opts.LogFormat, opts.Stderr) != "tty" {
-		var flush func()
-		rawOut, rawErr, flush = newBatcher(rawOut, rawErr)
-		defer flush()
-		notices.set(rawErr) // the interrupt notice, in order with the rest
-		defer notices.set(nil)
-	}
-	stderr := io.Writer(maskWriter{rawErr, masker})
-	view := newView(opts.LogFormat, g, runID, masker, rawOut, rawErr)
-	log := view.log
+	return session.Run(ctx, g, session.Options{
+		Concurrency:  opts.Concurrency,
+		ArtifactsDir: opts.ArtifactsDir,
+		LogFormat:    opts.LogFormat,
+		JUnit:        opts.JUnit,
+		Exec:         opts.Exec.executorOptions(),
+		Stdout:       opts.Stdout,
+		Stderr:       opts.Stderr,
+		Force:        forceFrom(ctx),
+		Hooks:        consoleHooks(),
+	}, func(ctx context.Context) (session.Engine, error) { return connect(ctx) })
+}
 
-	eng, err := connect(ctx)
-	if err != nil {
-		return err
+// consoleHooks plug the console formats and host cache locks into a run.
+func consoleHooks() session.Hooks {
+	return session.Hooks{
+		View: func(format string, g *pipeline.Graph, runID string, stdout, stderr io.Writer) session.View {
+			v := newView(format, g, runID, nil, stdout, stderr)
+			return session.View{Log: v.log, Output: v.output, Observer: v.observer, Summary: writeSummary}
+		},
+		Streams: func(format string, stdout, stderr io.Writer) (io.Writer, io.Writer, func()) {
+			// Batched (batch.go), except under the live view: its frames
+			// must reach the terminal at once, and it prints no step
+			// output anyway.
+			if resolveFormat(format, stderr) == "tty" {
+				return stdout, stderr, func() {}
+			}
+			out, errw, flush := newBatcher(stdout, stderr)
+			notices.set(errw) // the interrupt notice, in order with the rest
+			return out, errw, func() { notices.set(nil); flush() }
+		},
+		Leftovers: func(ctx context.Context, eng session.Engine, log zerolog.Logger) {
+			warnLeftovers(ctx, eng, log)
+		},
+		CacheLock: housekeeping.LockCache,
 	}
-	defer eng.Close()
-	warnLeftovers(ctx, eng, log)
-
-	artifactsDir := opts.ArtifactsDir
-	if artifactsDir == "" {
-		artifactsDir = filepath.Join(p.Dir, ".runjob", "artifacts")
-	}
-	rec := startRecord(g, runID, stderr)
-	output, observer := view.output, view.observer
-	if rec != nil {
-		output, observer = report.MultiOutput(output, rec), report.MultiObserver(observer, rec)
-	}
-	ex := executor.New(eng, append(opts.Exec.executorOptions(),
-		executor.WithRunID(runID),
-		executor.WithConcurrency(opts.Concurrency),
-		executor.WithArtifactsDir(artifactsDir),
-		executor.WithObserver(observer),
-		executor.WithOutput(maskOutput(output, masker)),
-		executor.WithLogger(log),
-		executor.WithForceStop(forceFrom(ctx)),
-		executor.WithSecrets(secrets),
-		executor.WithRedact(masker.String),
-		executor.WithCacheLock(housekeeping.LockCache),
-	)...)
-	res, runErr := ex.Run(ctx, g)
-	writeSummary(stderr, res)
-	writeAftermath(stderr, res)
-	finishRecord(rec, res, opts.JUnit, stderr)
-	if runErr != nil && ctx.Err() == nil {
-		return errkind.New(errkind.Engine, runErr)
-	}
-	return resultError(ctx, res)
 }
 
 // connect returns an engine that answered a ping, or the exit error that
@@ -114,32 +84,4 @@ func connect(ctx context.Context) (*docker.Engine, error) {
 		return nil, err
 	}
 	return eng, nil
-}
-
-// resultError turns a finished run into its exit code. Precedence: an
-// interrupted run is 130 whatever else happened; then engine trouble (3),
-// with each step's engine error; then any step that failed, timed out or
-// was cancelled by fail-fast or the pipeline's timeout (1).
-func resultError(ctx context.Context, res *executor.Result) error {
-	switch {
-	case ctx.Err() != nil:
-		return errkind.New(errkind.Interrupted, context.Cause(ctx))
-	case res.Count(executor.StatusError) > 0:
-		var errs []error
-		for _, s := range res.Steps {
-			if s.Status == executor.StatusError {
-				errs = append(errs, fmt.Errorf("step %q: %w", s.Name, s.Err))
-			}
-		}
-		return errkind.New(errkind.Engine, errors.Join(errs...))
-	case !res.OK():
-		for _, s := range res.Steps {
-			var te *executor.TimeoutError
-			if errors.As(s.Err, &te) && te.Pipeline {
-				return errkind.New(errkind.Failed, te)
-			}
-		}
-		return errkind.New(errkind.Failed, nil)
-	}
-	return nil
 }

@@ -1,0 +1,141 @@
+// Package session is one run of a pipeline, from a loaded graph to an
+// error kind: it reads the secrets, builds the run's one masker, composes
+// every sink (console format, run record, JUnit, step summary) behind it,
+// executes the graph on the engine it is given, records the result and
+// tells the user what the run left behind.
+//
+// The engine is injected (Connect), so a whole run, every exit kind and
+// the masking of every sink are tested on executor/fake. Run returns nil
+// or an errkind error whose text is masked; cmd/runjob turns the kind into
+// the exit code.
+package session
+
+import (
+	"context"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/rs/zerolog"
+
+	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/internal/errkind"
+	"github.com/runjob/runjob/mask"
+	"github.com/runjob/runjob/pipeline"
+)
+
+// Engine is what a run needs of the container engine.
+type Engine interface {
+	executor.Engine
+	// Inventory: for the check for leftovers of dead runs.
+	executor.Inventory
+	Close() error
+}
+
+// Connect returns an engine that answered, or an errkind error saying why
+// there is none. cmd/runjob dials Docker; tests return the fake engine.
+type Connect func(ctx context.Context) (Engine, error)
+
+// Options are the settings of one run.
+type Options struct {
+	// Concurrency bounds running steps (0: the pipeline's, else CPUs).
+	Concurrency int
+	// ArtifactsDir is where artifacts are exported (default
+	// .runjob/artifacts beside the pipeline file).
+	ArtifactsDir string
+	// LogFormat is a console format name, "auto" included.
+	LogFormat string
+	// JUnit, when set, is the path of the JUnit XML file to write.
+	JUnit string
+	// Exec are the executor settings from the command line.
+	Exec []executor.Option
+	// Stdout and Stderr are the process's streams.
+	Stdout, Stderr io.Writer
+	// LookupEnv reads secrets from the environment (default os.LookupEnv).
+	LookupEnv func(string) (string, bool)
+	// Force ends when the user interrupts a second time: containers are
+	// then killed at once (nil: never).
+	Force context.Context
+	// Sinks builds the console view and hooks; see Hooks.
+	Hooks Hooks
+}
+
+// Hooks are the parts of a run provided from outside the session.
+type Hooks struct {
+	// View builds the console format for the run from masked inputs.
+	View func(format string, g *pipeline.Graph, runID string, stdout, stderr io.Writer) View
+	// Leftovers warns about dead runs' resources on the engine.
+	Leftovers func(ctx context.Context, eng Engine, log zerolog.Logger)
+	// CacheLock takes a cache volume's host-wide lock.
+	CacheLock func(ctx context.Context, volume string) (func(), error)
+	// Streams returns the streams the format writes to (batched, for the
+	// formats that want it) and what flushes them at the end. Nil: the
+	// process streams as they are.
+	Streams func(format string, stdout, stderr io.Writer) (io.Writer, io.Writer, func())
+}
+
+// View is what the console shows of a run.
+type View struct {
+	Log      zerolog.Logger
+	Output   executor.Output
+	Observer executor.Observer
+	// Summary writes the end-of-run summary.
+	Summary func(w io.Writer, res *executor.Result)
+}
+
+// Run executes g and returns nil, or an errkind error: Usage for a secret
+// that cannot be read, Failed for a failed step, Engine for an engine that
+// is missing or broke, Interrupted when ctx was cancelled.
+func Run(ctx context.Context, g *pipeline.Graph, o Options, connect Connect) error {
+	lookup := o.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	// Secrets are read now, not at load: validate, list, graph and
+	// --dry-run never need them. Nothing has started yet if one is missing.
+	secrets, err := readSecrets(g, lookup)
+	if err != nil {
+		return err
+	}
+	p := g.Pipeline()
+	b := boundary{m: mask.New(append(slices.Clone(p.Sensitive), slices.Collect(maps.Values(secrets))...)...)}
+	r, err := newRun(ctx, g, o, b, connect)
+	if err != nil {
+		return b.err(err)
+	}
+	defer r.close()
+	ex := executor.New(r.eng, append(slices.Clone(o.Exec),
+		executor.WithRunID(r.id),
+		executor.WithConcurrency(o.Concurrency),
+		executor.WithArtifactsDir(artifactsDir(o, p)),
+		executor.WithObserver(r.observer),
+		executor.WithOutput(r.output),
+		executor.WithLogger(r.view.Log),
+		executor.WithForceStop(force(o.Force)),
+		executor.WithSecrets(secrets),
+		executor.WithRedact(b.m.String),
+		executor.WithCacheLock(o.Hooks.CacheLock),
+	)...)
+	res, runErr := ex.Run(ctx, g)
+	r.finish(res)
+	if runErr != nil && ctx.Err() == nil {
+		return b.err(errkind.New(errkind.Engine, runErr))
+	}
+	return b.err(outcome(ctx, res))
+}
+
+func artifactsDir(o Options, p *pipeline.Pipeline) string {
+	if o.ArtifactsDir != "" {
+		return o.ArtifactsDir
+	}
+	return filepath.Join(p.Dir, ".runjob", "artifacts")
+}
+
+func force(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
+}
