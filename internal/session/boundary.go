@@ -45,7 +45,7 @@ func (b boundary) writer(w io.Writer) io.Writer {
 	if b.m.Empty() {
 		return w
 	}
-	return maskWriter{w, b.m}
+	return b.m.Writer(w)
 }
 
 // observer masks every event before o sees it.
@@ -90,18 +90,3 @@ func (s maskedStream) Close() error {
 	}
 	return err
 }
-
-type maskWriter struct {
-	w io.Writer
-	m *mask.Masker
-}
-
-func (w maskWriter) Write(p []byte) (int, error) {
-	if _, err := w.w.Write(w.m.Bytes(p)); err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
-// Unwrap lets terminal detection see the writer underneath.
-func (w maskWriter) Unwrap() io.Writer { return w.w }
