@@ -10,6 +10,7 @@ import (
 
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/executor/docker"
+	"github.com/runjob/runjob/internal/console"
 )
 
 // writeAftermath tells the user what a run left on the engine on purpose
@@ -62,6 +63,6 @@ func warnLeftovers(ctx context.Context, eng *docker.Engine, log zerolog.Logger) 
 	if n == 0 {
 		return
 	}
-	log.Warn().Str(fieldEvent, "leftovers").Int(fieldLeftovers, n).Int(fieldRuns, len(runs)).
+	log.Warn().Str(console.FieldEvent, "leftovers").Int(console.FieldLeftovers, n).Int(console.FieldRuns, len(runs)).
 		Msgf("%d container(s), network(s) or volume(s) of %d earlier runjob run(s) that are no longer running remain on the engine; remove them with `runjob prune`", n, len(runs))
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/executor/docker"
+	"github.com/runjob/runjob/internal/console"
 	"github.com/runjob/runjob/internal/errkind"
 	"github.com/runjob/runjob/mask"
 	"github.com/runjob/runjob/report"
@@ -40,19 +41,19 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 	// Sensitive values and secrets are masked on every path: output, log,
 	// summary, record.
 	masker := mask.New(append(slices.Clone(p.Sensitive), slices.Collect(maps.Values(secrets))...)...)
-	rawOut, rawErr := opts.Stdout, opts.Stderr
-	// Batched (batch.go), except under the live view: its frames must reach
-	// the terminal at once, and it prints no step output anyway.
-	if resolveFormat(opts.LogFormat, opts.Stderr) != "tty" {
-		var flush func()
-		rawOut, rawErr, flush = newBatcher(rawOut, rawErr)
-		defer flush()
-		notices.set(rawErr) // the interrupt notice, in order with the rest
-		defer notices.set(nil)
+	// Console never sees a secret: its streams mask (record.go).
+	view, err := console.New(opts.LogFormat, console.Options{
+		Graph: g, RunID: runID,
+		Stdout: maskWriter{opts.Stdout, masker}, Stderr: maskWriter{opts.Stderr, masker},
+		LookupEnv:   os.LookupEnv,
+		StepSummary: stepSummary(os.Getenv("GITHUB_STEP_SUMMARY"), masker),
+		Notices:     noticesFrom(ctx),
+	})
+	if err != nil {
+		return errkind.New(errkind.Usage, err)
 	}
-	stderr := io.Writer(maskWriter{rawErr, masker})
-	view := newView(opts.LogFormat, g, runID, masker, rawOut, rawErr)
-	log := view.log
+	defer view.Close()
+	stderr, log := view.Stderr(), view.Logger()
 
 	eng, err := connect(ctx)
 	if err != nil {
@@ -66,7 +67,7 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 		artifactsDir = filepath.Join(p.Dir, ".runjob", "artifacts")
 	}
 	rec := startRecord(g, runID, stderr)
-	output, observer := view.output, view.observer
+	output, observer := executor.Output(view), executor.Observer(view)
 	if rec != nil {
 		output, observer = report.MultiOutput(output, rec), report.MultiObserver(observer, rec)
 	}
@@ -83,13 +84,31 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 		executor.WithCacheLock(lockCache),
 	)...)
 	res, runErr := ex.Run(ctx, g)
-	writeSummary(stderr, res)
+	view.WriteSummary(res)
 	writeAftermath(stderr, res)
 	finishRecord(rec, res, opts.JUnit, stderr)
 	if runErr != nil && ctx.Err() == nil {
 		return errkind.New(errkind.Engine, runErr)
 	}
 	return resultError(ctx, res)
+}
+
+// stepSummary opens $GITHUB_STEP_SUMMARY (path) for appending, masking
+// what is written; nil when it is not set.
+func stepSummary(path string, m *mask.Masker) func() (io.WriteCloser, error) {
+	if path == "" {
+		return nil
+	}
+	return func() (io.WriteCloser, error) {
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			return nil, err
+		}
+		return struct {
+			io.Writer
+			io.Closer
+		}{maskWriter{f, m}, f}, nil
+	}
 }
 
 // connect returns an engine that answered a ping, or the exit error that

@@ -1,4 +1,4 @@
-package main
+package console
 
 import (
 	"io"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mattn/go-isatty"
 	"golang.org/x/sys/unix"
 	"golang.org/x/text/width"
 )
@@ -18,8 +19,8 @@ type terminal struct {
 	color bool
 }
 
-func newTerminal(w io.Writer) *terminal {
-	t := &terminal{w: w, fd: -1, color: colorful(w)}
+func newTerminal(w io.Writer, lookupEnv func(string) (string, bool)) *terminal {
+	t := &terminal{w: w, fd: -1, color: colorful(w, lookupEnv)}
 	u := w
 	if uw, ok := w.(interface{ Unwrap() io.Writer }); ok {
 		u = uw.Unwrap()
@@ -28,6 +29,27 @@ func newTerminal(w io.Writer) *terminal {
 		t.fd = int(f.Fd())
 	}
 	return t
+}
+
+// isTerminal reports whether w is (or directly wraps) a terminal. One
+// level of Unwrap, as the writers console is given wrap the file once.
+func isTerminal(w io.Writer) bool {
+	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
+		w = u.Unwrap()
+	}
+	f, ok := w.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd())
+}
+
+// colorful reports whether w is a terminal that may get ANSI colors: not
+// when NO_COLOR is set (to anything), as lookupEnv tells.
+func colorful(w io.Writer, lookupEnv func(string) (string, bool)) bool {
+	if lookupEnv != nil {
+		if _, ok := lookupEnv("NO_COLOR"); ok {
+			return false
+		}
+	}
+	return isTerminal(w)
 }
 
 // size is the terminal's columns and rows, asked at every draw so a

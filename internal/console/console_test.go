@@ -1,30 +1,63 @@
-package main
+package console
 
 import (
 	"bytes"
+	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/runjob/runjob/executor"
-	"github.com/runjob/runjob/internal/errkind"
 	"github.com/runjob/runjob/pipeline/hclconfig"
 )
 
+// envOf is a LookupEnv over a fixed environment.
+func envOf(kv ...string) func(string) (string, bool) {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
 func TestResolveFormat(t *testing.T) {
 	var buf bytes.Buffer
-	t.Setenv("GITHUB_ACTIONS", "true")
-	if got := resolveFormat("auto", &buf); got != "github" {
+	gha := envOf("GITHUB_ACTIONS", "true")
+	if got := resolve("auto", &buf, gha); got != "github" {
 		t.Errorf("auto in GitHub Actions = %s", got)
 	}
-	if got := resolveFormat("json", &buf); got != "json" {
+	if got := resolve("json", &buf, gha); got != "json" {
 		t.Errorf("an explicit format changed to %s", got)
 	}
-	t.Setenv("GITHUB_ACTIONS", "")
-	if got := resolveFormat("auto", &buf); got != "plain" {
+	if got := resolve("auto", &buf, envOf("GITHUB_ACTIONS", "")); got != "plain" {
 		t.Errorf("auto on a pipe = %s", got)
+	}
+}
+
+// The registry is the one list of names: New builds each and rejects the
+// rest, and the help names them all.
+func TestRegistry(t *testing.T) {
+	g, diags := hclconfig.New().Load(filepath.Join("testdata", "modes", "pipeline.hcl"))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if got := strings.Join(Names(), " "); got != "auto tty plain json github" {
+		t.Errorf("names %q", got)
+	}
+	for _, name := range Names() {
+		v, err := New(name, Options{Graph: g, RunID: "r", Stdout: io.Discard, Stderr: io.Discard})
+		if err != nil || v.Format == nil {
+			t.Errorf("New(%q): %v", name, err)
+			continue
+		}
+		v.Close()
+		if !strings.Contains(Help(), name+" (") {
+			t.Errorf("help lacks %s: %s", name, Help())
+		}
+	}
+	if _, err := New("xml", Options{Graph: g, Stdout: io.Discard, Stderr: io.Discard}); !errors.Is(err, ErrUnknownFormat) {
+		t.Errorf("New(xml) = %v", err)
 	}
 }
 
@@ -92,7 +125,7 @@ func TestPlainOutputColorsAndAligns(t *testing.T) {
 // many and where they are.
 func TestGitHubGroupIsBounded(t *testing.T) {
 	var out bytes.Buffer
-	v := newGitHubView(&out, io.Discard, "", nil, "tok", executor.ObserverFunc(func(executor.Event) {}))
+	v := newGitHubView(&out, io.Discard, nil, "tok", executor.ObserverFunc(func(executor.Event) {}))
 	so, _ := v.Open("big")
 	line := strings.Repeat("z", 1023) + "\n"
 	for range (githubMaxBytes / 1024) * 2 {
@@ -107,18 +140,5 @@ func TestGitHubGroupIsBounded(t *testing.T) {
 	}
 	if !strings.Contains(s, "earlier lines not shown") || !strings.HasSuffix(s, "last\n::tok::\n::endgroup::\n") {
 		t.Errorf("group lacks the note or the last line: %.300q ... %q", s, s[len(s)-100:])
-	}
-}
-
-// runjob run annotates load errors in GitHub Actions, as validate does.
-func TestRunAnnotatesLoadErrors(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "p.hcl")
-	if err := os.WriteFile(p, []byte("step \"a\" {\n  image = \"busybox\"\n  command = [\"echo ${USER}\"]\n}\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("GITHUB_ACTIONS", "true")
-	code, _, stderr := cli(t, p)
-	if code != exitCodes[errkind.Usage] || !strings.Contains(stderr, "::error file="+p+",line=3") {
-		t.Fatalf("exit %d, no annotation:\n%s", code, stderr)
 	}
 }
