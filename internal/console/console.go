@@ -108,4 +108,5 @@ type parts struct {
 	log zerolog.Logger
 }
 
+// Logger implements Format.
 func (p parts) Logger() zerolog.Logger { return p.log }

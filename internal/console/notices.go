@@ -9,8 +9,8 @@ import (
 // to stderr, or through the run's view while it lasts: written straight to
 // stderr, they would land inside the live view's block and break its
 // redraw, or overtake lines still waiting in a batch. The caller creates
-// one for the process and passes it to New in Options; a nil *Notices
-// drops nothing and routes nothing (Write needs a non-nil one).
+// one for the process and passes it to New in Options; with none (nil),
+// nothing is routed.
 type Notices struct {
 	mu  sync.Mutex
 	def io.Writer
