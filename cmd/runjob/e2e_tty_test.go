@@ -121,7 +121,7 @@ func TestTTYLiveView(t *testing.T) {
 			if n := strings.Count(flat, "✓ chatty ok"); n != 1 {
 				t.Errorf("chatty's line shows %d times:\n%s", n, screen)
 			}
-			if strings.ContainsAny(screen, strings.Join(spinner, "")) || strings.Contains(screen, "queued") {
+			if strings.ContainsAny(screen, spinnerFrames) || strings.Contains(screen, "queued") {
 				t.Errorf("a live frame is left on screen:\n%s", screen)
 			}
 			if regexp.MustCompile(`[\x00-\x08\x0b-\x1f\x7f]`).MatchString(screen) {
@@ -149,7 +149,11 @@ step "sleeper" {
 	if n := strings.Count(flat, "stopping running steps"); n != 1 {
 		t.Errorf("the notice shows %d times:\n%s", n, screen)
 	}
-	if strings.ContainsAny(screen, strings.Join(spinner, "")) {
+	if strings.ContainsAny(screen, spinnerFrames) {
 		t.Errorf("a live frame is left on screen:\n%s", screen)
 	}
 }
+
+// spinnerFrames are the live view's spinner (console's ttydraw.go): none
+// may be left on screen when runjob exits.
+const spinnerFrames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"

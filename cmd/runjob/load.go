@@ -5,10 +5,10 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/runjob/runjob/internal/console"
 	"github.com/runjob/runjob/internal/errkind"
 	"github.com/runjob/runjob/pipeline"
 	"github.com/runjob/runjob/pipeline/hclconfig"
@@ -53,36 +53,6 @@ func relaxGC() (restore func()) {
 	return func() { debug.SetGCPercent(prev) }
 }
 
-// annotate prints diagnostics as GitHub Actions workflow commands when
-// running there, so they show on the pull request's lines. The loader has
-// already masked sensitive values in them.
-func annotate(w io.Writer, diags hcl.Diagnostics) {
-	if os.Getenv("GITHUB_ACTIONS") != "true" {
-		return
-	}
-	for _, d := range diags {
-		level := "error"
-		if d.Severity == hcl.DiagWarning {
-			level = "warning"
-		}
-		props := []string{}
-		if r := d.Subject; r != nil {
-			props = append(props,
-				"file="+escapeProperty(r.Filename),
-				fmt.Sprintf("line=%d", r.Start.Line), fmt.Sprintf("col=%d", r.Start.Column),
-				fmt.Sprintf("endLine=%d", r.End.Line), fmt.Sprintf("endColumn=%d", r.End.Column))
-		}
-		props = append(props, "title="+escapeProperty(d.Summary))
-		fmt.Fprintf(w, "::%s %s::%s\n", level, strings.Join(props, ","), escapeData(d.Summary+": "+d.Detail))
-	}
-}
-
-// escapeData and escapeProperty follow the workflow command format, so a
-// newline or colon in a message cannot end the command early.
-func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
-}
+// annotate prints diagnostics as GitHub Actions annotations when running
+// there (console.Annotate).
+func annotate(w io.Writer, diags hcl.Diagnostics) { console.Annotate(w, diags, os.LookupEnv) }

@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/runjob/runjob/internal/console"
 	"github.com/runjob/runjob/internal/errkind"
 )
 
@@ -32,6 +33,9 @@ var exitCodes = map[errkind.Kind]int{
 func main() {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	force, forceNow := context.WithCancel(context.Background())
+	// Interrupt notices go to stderr, or through the run's view while it
+	// owns the terminal.
+	notices := console.NewNotices(os.Stderr)
 	// The first signal cancels the run: running containers get SIGTERM and
 	// --stop-timeout to exit. The second ends the force context: they are
 	// killed at once. runjob keeps handling signals until it exits, so no
@@ -42,16 +46,16 @@ func main() {
 		n := 0
 		for sig := range sigs {
 			if n++; n == 1 {
-				fmt.Fprintf(&notices, "runjob: %s: stopping running steps, then removing their containers (interrupt again to kill them at once)\n", sig)
+				fmt.Fprintf(notices, "runjob: %s: stopping running steps, then removing their containers (interrupt again to kill them at once)\n", sig)
 				cancel(fmt.Errorf("interrupted by %s", sig))
 				continue
 			}
-			fmt.Fprintf(&notices, "runjob: %s again: killing containers now; they are still removed\n", sig)
+			fmt.Fprintf(notices, "runjob: %s again: killing containers now; they are still removed\n", sig)
 			forceNow()
 		}
 	}()
 	stopProfile := startProfile()
-	code := run(withForce(ctx, force), os.Args[1:], os.Stdout, os.Stderr)
+	code := run(withNotices(withForce(ctx, force), notices), os.Args[1:], os.Stdout, os.Stderr)
 	stopProfile()
 	os.Exit(code)
 }
@@ -70,6 +74,20 @@ func forceFrom(ctx context.Context) context.Context {
 		return f
 	}
 	return context.Background()
+}
+
+type noticesKey struct{}
+
+// withNotices attaches the interrupt handler's notices, which the run
+// routes through its view.
+func withNotices(ctx context.Context, n *console.Notices) context.Context {
+	return context.WithValue(ctx, noticesKey{}, n)
+}
+
+// noticesFrom returns the notices attached to ctx, or nil.
+func noticesFrom(ctx context.Context) *console.Notices {
+	n, _ := ctx.Value(noticesKey{}).(*console.Notices)
+	return n
 }
 
 // run executes the command line and returns the process exit code.

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/runjob/runjob/internal/console"
 )
 
 // runOptions are the settings of `runjob run`; flags fill them, and nothing
@@ -110,8 +112,8 @@ func runCmd(cmd *cobra.Command, args []string, opts *runOptions, fn func(context
 		return err
 	}
 	opts.Vars = vars
-	if !slices.Contains(logFormats, opts.LogFormat) {
-		return fmt.Errorf("--log-format %q: want one of %s", opts.LogFormat, strings.Join(logFormats, ", "))
+	if !slices.Contains(console.Names(), opts.LogFormat) {
+		return fmt.Errorf("--log-format %q: want one of %s", opts.LogFormat, strings.Join(console.Names(), ", "))
 	}
 	return fn(cmd.Context(), opts)
 }
@@ -124,7 +126,7 @@ func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 	f.IntVarP(&opts.Concurrency, "concurrency", "j", 0, "run at most N steps at once (default: the pipeline's concurrency, else the number of CPUs)")
 	f.StringVar(&opts.ArtifactsDir, "artifacts", "", "export artifacts under DIR (default: .runjob/artifacts beside the pipeline file)")
 	f.StringVar(&opts.JUnit, "junit", "", "also write the results as JUnit XML to FILE (one testcase per step)")
-	f.StringVar(&opts.LogFormat, "log-format", "auto", "output: auto (github in GitHub Actions, tty on a terminal, else plain), tty (live view), plain (prefixed lines), json (one JSON object per line on stdout), github (log groups and annotations)")
+	f.StringVar(&opts.LogFormat, "log-format", "auto", "output: "+console.Help())
 	addExecFlags(cmd, &opts.Exec)
 }
 

@@ -2,6 +2,7 @@ package session
 
 import (
 	"io"
+	"os"
 
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/internal/errkind"
@@ -46,6 +47,25 @@ func (b boundary) writer(w io.Writer) io.Writer {
 		return w
 	}
 	return b.m.Writer(w)
+}
+
+// stepSummary opens $GITHUB_STEP_SUMMARY for appending, masking what is
+// written; nil when it is not set.
+func (b boundary) stepSummary(lookup func(string) (string, bool)) func() (io.WriteCloser, error) {
+	path, _ := lookup("GITHUB_STEP_SUMMARY")
+	if path == "" {
+		return nil
+	}
+	return func() (io.WriteCloser, error) {
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			return nil, err
+		}
+		return struct {
+			io.Writer
+			io.Closer
+		}{b.writer(f), f}, nil
+	}
 }
 
 // observer masks every event before o sees it.

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 
 	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/internal/console"
+	"github.com/runjob/runjob/internal/errkind"
 	"github.com/runjob/runjob/pipeline"
 	"github.com/runjob/runjob/report"
 )
@@ -16,39 +18,41 @@ import (
 type run struct {
 	id       string
 	eng      Engine
-	view     View
+	view     *console.View
 	rec      *report.Recorder
 	b        boundary
 	o        Options
-	stderr   io.Writer // masked, for runjob's own messages
+	stderr   io.Writer // masked, in order with the view's own lines
 	output   executor.Output
 	observer executor.Observer
-	flush    func()
 }
 
 // newRun builds the sinks, then connects. Every sink is built here, from
-// what the boundary gives: the masked graph, masked writers, masked
-// events and output.
+// what the boundary gives: the masked graph, masking writers, masked
+// events and output. Nothing else writes.
 func newRun(ctx context.Context, g *pipeline.Graph, o Options, b boundary, connect Connect) (*run, error) {
-	r := &run{id: executor.NewRunID(), b: b, o: o, flush: func() {}}
+	r := &run{id: executor.NewRunID(), b: b, o: o}
 	shown := b.graph(g)
-	rawOut, rawErr := o.Stdout, o.Stderr
-	if o.Hooks.Streams != nil {
-		rawOut, rawErr, r.flush = o.Hooks.Streams(o.LogFormat, rawOut, rawErr)
+	view, err := console.New(o.LogFormat, console.Options{
+		Graph: shown, RunID: r.id,
+		Stdout: b.writer(o.Stdout), Stderr: b.writer(o.Stderr),
+		LookupEnv:   o.LookupEnv,
+		StepSummary: b.stepSummary(o.LookupEnv),
+		Notices:     o.Notices,
+	})
+	if err != nil {
+		return nil, errkind.New(errkind.Usage, err)
 	}
-	view := o.Hooks.View(o.LogFormat, shown, r.id, b.writer(rawOut), b.writer(rawErr))
-	r.view, r.stderr = view, b.writer(rawErr)
+	r.view, r.stderr = view, view.Stderr()
 	eng, err := connect(ctx)
 	if err != nil {
-		r.flush()
+		view.Close()
 		return nil, err
 	}
 	r.eng = eng
-	if o.Hooks.Leftovers != nil {
-		o.Hooks.Leftovers(ctx, eng, view.Log)
-	}
+	warnLeftovers(ctx, eng, view.Logger())
 	r.rec = startRecord(recordRoot(g), shown, r.id, r.stderr)
-	output, observer := view.Output, view.Observer
+	output, observer := executor.Output(view), executor.Observer(view)
 	if r.rec != nil {
 		output, observer = report.MultiOutput(output, r.rec), report.MultiObserver(observer, r.rec)
 	}
@@ -59,16 +63,15 @@ func newRun(ctx context.Context, g *pipeline.Graph, o Options, b boundary, conne
 // finish shows and records the result, masked.
 func (r *run) finish(res *executor.Result) {
 	shown := r.b.result(res)
-	if r.view.Summary != nil {
-		r.view.Summary(r.stderr, shown)
-	}
+	r.view.WriteSummary(shown)
 	writeAftermath(r.stderr, shown)
 	finishRecord(r.rec, shown, r.o.JUnit, r.stderr)
 }
 
+// close lets the engine go and flushes the view's streams.
 func (r *run) close() {
 	_ = r.eng.Close()
-	r.flush()
+	r.view.Close()
 }
 
 // startRecord opens the run directory .runjob/runs/<run-id>/ beside the

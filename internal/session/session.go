@@ -18,10 +18,10 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/rs/zerolog"
-
 	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/internal/console"
 	"github.com/runjob/runjob/internal/errkind"
+	"github.com/runjob/runjob/internal/housekeeping"
 	"github.com/runjob/runjob/mask"
 	"github.com/runjob/runjob/pipeline"
 )
@@ -53,49 +53,27 @@ type Options struct {
 	Exec []executor.Option
 	// Stdout and Stderr are the process's streams.
 	Stdout, Stderr io.Writer
-	// LookupEnv reads secrets from the environment (default os.LookupEnv).
+	// LookupEnv reads the environment: secrets, GITHUB_ACTIONS,
+	// GITHUB_STEP_SUMMARY, NO_COLOR, TERM (default os.LookupEnv).
 	LookupEnv func(string) (string, bool)
 	// Force ends when the user interrupts a second time: containers are
 	// then killed at once (nil: never).
 	Force context.Context
-	// Sinks builds the console view and hooks; see Hooks.
-	Hooks Hooks
-}
-
-// Hooks are the parts of a run provided from outside the session.
-type Hooks struct {
-	// View builds the console format for the run from masked inputs.
-	View func(format string, g *pipeline.Graph, runID string, stdout, stderr io.Writer) View
-	// Leftovers warns about dead runs' resources on the engine.
-	Leftovers func(ctx context.Context, eng Engine, log zerolog.Logger)
-	// CacheLock takes a cache volume's host-wide lock.
-	CacheLock func(ctx context.Context, volume string) (func(), error)
-	// Streams returns the streams the format writes to (batched, for the
-	// formats that want it) and what flushes them at the end. Nil: the
-	// process streams as they are.
-	Streams func(format string, stdout, stderr io.Writer) (io.Writer, io.Writer, func())
-}
-
-// View is what the console shows of a run.
-type View struct {
-	Log      zerolog.Logger
-	Output   executor.Output
-	Observer executor.Observer
-	// Summary writes the end-of-run summary.
-	Summary func(w io.Writer, res *executor.Result)
+	// Notices carries the interrupt handler's messages into the view
+	// (nil: none).
+	Notices *console.Notices
 }
 
 // Run executes g and returns nil, or an errkind error: Usage for a secret
 // that cannot be read, Failed for a failed step, Engine for an engine that
 // is missing or broke, Interrupted when ctx was cancelled.
 func Run(ctx context.Context, g *pipeline.Graph, o Options, connect Connect) error {
-	lookup := o.LookupEnv
-	if lookup == nil {
-		lookup = os.LookupEnv
+	if o.LookupEnv == nil {
+		o.LookupEnv = os.LookupEnv
 	}
 	// Secrets are read now, not at load: validate, list, graph and
 	// --dry-run never need them. Nothing has started yet if one is missing.
-	secrets, err := readSecrets(g, lookup)
+	secrets, err := readSecrets(g, o.LookupEnv)
 	if err != nil {
 		return err
 	}
@@ -112,11 +90,11 @@ func Run(ctx context.Context, g *pipeline.Graph, o Options, connect Connect) err
 		executor.WithArtifactsDir(artifactsDir(o, p)),
 		executor.WithObserver(r.observer),
 		executor.WithOutput(r.output),
-		executor.WithLogger(r.view.Log),
+		executor.WithLogger(r.view.Logger()),
 		executor.WithForceStop(force(o.Force)),
 		executor.WithSecrets(secrets),
 		executor.WithRedact(b.m.String),
-		executor.WithCacheLock(o.Hooks.CacheLock),
+		executor.WithCacheLock(housekeeping.LockCache),
 	)...)
 	res, runErr := ex.Run(ctx, g)
 	r.finish(res)

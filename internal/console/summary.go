@@ -1,4 +1,4 @@
-package main
+package console
 
 import (
 	"fmt"
@@ -14,8 +14,7 @@ import (
 // markdown one written for GitHub Actions.
 var summaryHeader = []string{"STEP", "STATUS", "EXIT", "ATTEMPTS", "DURATION", "DETAIL"}
 
-// writeSummary prints the end-of-run table, then one line of totals. It goes
-// to stderr in every mode, so stdout stays step output (or pure JSON).
+// writeSummary prints the end-of-run table, then one line of totals.
 func writeSummary(w io.Writer, res *executor.Result) {
 	var table strings.Builder
 	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
@@ -86,4 +85,11 @@ func writeMarkdownSummary(w io.Writer, res *executor.Result) {
 		fmt.Fprintf(w, "| %s |\n", strings.Join(row, " | "))
 	}
 	fmt.Fprintf(w, "\n%s\n\n", cell.Replace(summaryTotals(res)))
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

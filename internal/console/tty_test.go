@@ -1,4 +1,4 @@
-package main
+package console
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ func TestLiveViewFitsTheScreen(t *testing.T) {
 	}
 	var screen bytes.Buffer
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	v := newLiveView(&terminal{w: &screen, fd: -1}, func() time.Time { return t0.Add(90 * time.Second) })
+	v := newLiveView(&terminal{w: &screen, fd: -1}, func() time.Time { return t0.Add(90 * time.Second) }, nil)
 	for _, s := range steps {
 		v.Event(executor.Event{Kind: executor.EventStepQueued, Step: s, Image: "busybox"})
 		v.Event(executor.Event{Kind: executor.EventStepStarted, Step: s, Time: t0})
@@ -50,7 +50,7 @@ func TestLiveViewFitsTheScreen(t *testing.T) {
 func TestLiveViewShowsPullThenOutput(t *testing.T) {
 	var screen bytes.Buffer
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	v := newLiveView(&terminal{w: &screen, fd: -1}, func() time.Time { return t0.Add(5 * time.Second) })
+	v := newLiveView(&terminal{w: &screen, fd: -1}, func() time.Time { return t0.Add(5 * time.Second) }, nil)
 	frame := func() string {
 		screen.Reset()
 		v.mu.Lock()

@@ -1,27 +1,26 @@
-package main
+package console
 
 import (
 	"bytes"
 	"fmt"
 	"io"
 
-	"github.com/rs/zerolog"
-
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/pipeline"
 )
 
-// Every Output here is an executor.NewLineOutput: a line is handed over
-// whole, one at a time across all steps, so parallel steps never mix within
-// a line, and a line is at most executor.DefaultMaxLine bytes.
+// Every format's Output is an executor.NewLineOutput: a line is handed
+// over whole, one at a time across all steps, so parallel steps never mix
+// within a line, and a line is at most executor.DefaultMaxLine bytes.
 
-// jsonOutput logs each line as an "output" event. zerolog escapes control
-// characters and replaces invalid UTF-8, so binary output stays valid JSON.
-func jsonOutput(log zerolog.Logger) executor.Output {
-	return executor.NewLineOutput(0, func(step string, stream executor.Stream, line []byte) {
-		log.Info().Str(fieldEvent, "output").Str(fieldStep, step).Str(fieldStream, string(stream)).
-			Bytes(fieldLine, line).Send()
-	})
+// newPlain is the plain format: step lines prefixed with the step's name,
+// lifecycle lines on stderr between them. The prefixes' colors are decided
+// on the streams as given, which wrap the terminal once; e.stdout and
+// e.stderr are the batched ones on top.
+func newPlain(e *env) Format {
+	log := e.humanLogger(e.stderr)
+	out := plainOutput(e.Graph, e.stdout, e.stderr, colorful(e.Stdout, e.LookupEnv), colorful(e.Stderr, e.LookupEnv))
+	return parts{Output: out, Observer: &logObserver{log: log, human: true}, log: log}
 }
 
 // stepColors are the ANSI foreground colors steps' prefixes cycle through:

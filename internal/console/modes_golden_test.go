@@ -1,8 +1,9 @@
-package main
+package console
 
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,7 +13,7 @@ import (
 
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/executor/fake"
-	"github.com/runjob/runjob/mask"
+	"github.com/runjob/runjob/internal/goldenfile"
 	"github.com/runjob/runjob/pipeline/hclconfig"
 )
 
@@ -34,15 +35,28 @@ func runFake(t *testing.T, format string) (stdout, stderr string) {
 		On("test", fake.Script{Stdout: "ok 1\nnot ok 2 - \x1b[31mred\x1b[0m\n", Stderr: "FAIL", Exit: 3}).
 		On("lint-everything", fake.Script{Stdout: "bytes \xff\xfe\x00\x07 end\n"})
 	var out, errw bytes.Buffer
-	v := newView(format, g, goldenRunID, mask.New(), &out, &errw)
+	v, err := New(format, Options{Graph: g, RunID: goldenRunID, Stdout: &out, Stderr: &errw,
+		LookupEnv: os.LookupEnv, StepSummary: stepSummary(os.Getenv("GITHUB_STEP_SUMMARY"))})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ex := executor.New(eng, executor.WithRunID(goldenRunID), executor.WithArtifactsDir(t.TempDir()),
-		executor.WithObserver(v.observer), executor.WithOutput(v.output), executor.WithLogger(v.log))
+		executor.WithObserver(v), executor.WithOutput(v), executor.WithLogger(v.Logger()))
 	res, err := ex.Run(context.Background(), g)
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeSummary(&errw, res)
+	v.WriteSummary(res)
+	v.Close()
 	return out.String(), errw.String()
+}
+
+// stepSummary opens path for appending, as runjob does for
+// $GITHUB_STEP_SUMMARY (without the masking: these tests have no secrets).
+func stepSummary(path string) func() (io.WriteCloser, error) {
+	return func() (io.WriteCloser, error) {
+		return os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	}
 }
 
 // Only what depends on the clock (and the github stop token) varies between
@@ -106,4 +120,9 @@ func TestGoldenModes(t *testing.T) {
 			golden(t, filepath.Join("testdata", "modes", "github.summary.md.golden"), normalize(string(md)))
 		})
 	}
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	goldenfile.Check(t, path, []byte(got))
 }

@@ -1,4 +1,4 @@
-package main
+package session
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/internal/console"
 	"github.com/runjob/runjob/internal/housekeeping"
 )
 
@@ -28,6 +29,6 @@ func warnLeftovers(ctx context.Context, inv executor.Inventory, log zerolog.Logg
 	if l.Resources == 0 {
 		return
 	}
-	log.Warn().Str(fieldEvent, "leftovers").Int(fieldLeftovers, l.Resources).Int(fieldRuns, l.Runs).
+	log.Warn().Str(console.FieldEvent, "leftovers").Int(console.FieldLeftovers, l.Resources).Int(console.FieldRuns, l.Runs).
 		Msgf("%d container(s), network(s) or volume(s) of %d earlier runjob run(s) that are no longer running remain on the engine; remove them with `runjob prune`", l.Resources, l.Runs)
 }

@@ -1,15 +1,13 @@
-package main
+package console
 
 import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 
 	"github.com/runjob/runjob/executor"
-	"github.com/runjob/runjob/mask"
 )
 
 // githubMaxBytes bounds what is held of one step's output until the step
@@ -24,8 +22,7 @@ const githubMaxBytes = 4 << 20
 // run_finished the summary is appended to $GITHUB_STEP_SUMMARY.
 type githubView struct {
 	stdout, stderr io.Writer
-	summaryFile    string
-	mask           *mask.Masker
+	stepSummary    func() (io.WriteCloser, error) // nil: none
 	// token makes ::stop-commands:: unguessable, so a step's output cannot
 	// issue workflow commands (::add-mask::, ::error::) of its own.
 	token string
@@ -42,8 +39,16 @@ type heldLines struct {
 	dropped int
 }
 
-func newGitHubView(stdout, stderr io.Writer, summaryFile string, m *mask.Masker, token string, human executor.Observer) *githubView {
-	v := &githubView{stdout: stdout, stderr: stderr, summaryFile: summaryFile, mask: m, token: token, human: human,
+// newGitHub is the github format: log groups on stdout, the human log
+// and annotations on stderr.
+func newGitHub(e *env) Format {
+	log := e.humanLogger(e.stderr)
+	gh := newGitHubView(e.stdout, e.stderr, e.StepSummary, e.token, &logObserver{log: log, human: true})
+	return parts{Output: gh, Observer: gh, log: log}
+}
+
+func newGitHubView(stdout, stderr io.Writer, stepSummary func() (io.WriteCloser, error), token string, human executor.Observer) *githubView {
+	v := &githubView{stdout: stdout, stderr: stderr, stepSummary: stepSummary, token: token, human: human,
 		held: map[string]*heldLines{}}
 	v.lines = executor.NewLineOutput(0, v.hold)
 	return v
@@ -129,12 +134,12 @@ func (v *githubView) finish(res *executor.Result) {
 			v.flush(s.Name, s)
 		}
 	}
-	if v.summaryFile == "" {
+	if v.stepSummary == nil {
 		return
 	}
-	f, err := os.OpenFile(v.summaryFile, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := v.stepSummary()
 	if err == nil {
-		writeMarkdownSummary(maskWriter{f, v.mask}, res)
+		writeMarkdownSummary(f, res)
 		err = f.Close()
 	}
 	if err != nil {

@@ -1,53 +1,14 @@
-package main
+package console
 
 import (
-	"io"
-	"os"
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/sys/unix"
 	"golang.org/x/text/width"
 )
 
-// terminal is where the live view draws: its size, whether it takes
-// colors, and how text from containers is made safe to print on it.
-type terminal struct {
-	w     io.Writer
-	fd    int // -1: not a terminal, size is the default
-	color bool
-}
-
-func newTerminal(w io.Writer) *terminal {
-	t := &terminal{w: w, fd: -1, color: colorful(w)}
-	u := w
-	if uw, ok := w.(interface{ Unwrap() io.Writer }); ok {
-		u = uw.Unwrap()
-	}
-	if f, ok := u.(*os.File); ok {
-		t.fd = int(f.Fd())
-	}
-	return t
-}
-
-// size is the terminal's columns and rows, asked at every draw so a
-// resize takes effect; 80x24 when it cannot be known.
-func (t *terminal) size() (cols, rows int) {
-	if t.fd >= 0 {
-		if ws, err := unix.IoctlGetWinsize(t.fd, unix.TIOCGWINSZ); err == nil && ws.Col > 0 && ws.Row > 0 {
-			return int(ws.Col), int(ws.Row)
-		}
-	}
-	return 80, 24
-}
-
-// paint wraps s in an SGR color, or leaves it alone without colors.
-func (t *terminal) paint(sgr, s string) string {
-	if !t.color {
-		return s
-	}
-	return "\x1b[" + sgr + "m" + s + "\x1b[0m"
-}
+// Text from containers, made safe to print in place on a terminal, and
+// cut to its width.
 
 // clean makes a line from a container printable in place: only the last
 // carriage-return segment (a progress bar's current state), escape

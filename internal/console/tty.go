@@ -1,4 +1,4 @@
-package main
+package console
 
 import (
 	"fmt"
@@ -24,9 +24,10 @@ const liveTail = 10
 // (and a failed step's last lines) is shown. Output lines, events and log
 // messages arrive on different goroutines; mu orders them.
 type liveView struct {
-	term  *terminal
-	now   func() time.Time
-	lines executor.Output
+	term    *terminal
+	now     func() time.Time
+	lines   executor.Output
+	notices *Notices // routed through the view while the run lasts
 
 	mu      sync.Mutex
 	steps   map[string]*liveStep
@@ -50,8 +51,15 @@ type liveStep struct {
 	n       int // lines seen; tail is a ring indexed by n
 }
 
-func newLiveView(term *terminal, now func() time.Time) *liveView {
-	v := &liveView{term: term, now: now, steps: map[string]*liveStep{}}
+// newTTY is the tty format: the live view on stderr, runjob's own log
+// messages as permanent lines above it.
+func newTTY(e *env) Format {
+	lv := newLiveView(newTerminal(e.stderr, e.LookupEnv), time.Now, e.Notices)
+	return parts{Output: lv, Observer: lv, log: e.humanLogger(lv.logWriter())}
+}
+
+func newLiveView(term *terminal, now func() time.Time, notices *Notices) *liveView {
+	v := &liveView{term: term, now: now, notices: notices, steps: map[string]*liveStep{}}
 	v.lines = executor.NewLineOutput(0, v.line)
 	return v
 }
@@ -86,9 +94,9 @@ func (v *liveView) Event(ev executor.Event) {
 	// waits for mu.
 	switch ev.Kind {
 	case executor.EventRunStarted:
-		notices.set(v.logWriter())
+		v.notices.route(v.logWriter())
 	case executor.EventRunFinished:
-		notices.set(nil)
+		v.notices.route(nil)
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
