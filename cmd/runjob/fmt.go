@@ -1,19 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
 
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/spf13/cobra"
 
 	"github.com/runjob/runjob/internal/errkind"
+	"github.com/runjob/runjob/pipeline/hclconfig"
 )
 
 // fmtOptions are the settings of `runjob fmt`.
@@ -48,7 +43,7 @@ func newFmtCmd(stdout, stderr io.Writer, fn func(context.Context, *fmtOptions) e
 func formatFiles(_ context.Context, opts *fmtOptions) error {
 	var unformatted, broken int
 	for _, file := range opts.Files {
-		changed, err := formatFile(file, opts.Check)
+		changed, err := hclconfig.FormatFile(file, opts.Check)
 		switch {
 		case err != nil:
 			broken++
@@ -60,47 +55,9 @@ func formatFiles(_ context.Context, opts *fmtOptions) error {
 	}
 	switch {
 	case broken > 0:
-		return errkind.New(errkind.Usage, fmt.Errorf("fmt: %d file%s could not be formatted", broken, plural(broken)))
+		return errkind.New(errkind.Usage, fmt.Errorf("fmt: %d file%s could not be formatted", broken, map[bool]string{true: "s"}[broken != 1]))
 	case opts.Check && unformatted > 0:
 		return errkind.New(errkind.Failed, nil)
 	}
 	return nil
-}
-
-// formatFile reports whether file is not in canonical form, and rewrites it
-// unless check is set.
-func formatFile(file string, check bool) (bool, error) {
-	if strings.EqualFold(filepath.Ext(file), ".json") {
-		return false, fmt.Errorf("%s: fmt formats HCL native syntax; this is a JSON file", file)
-	}
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return false, err
-	}
-	if _, diags := hclwrite.ParseConfig(src, file, hcl.InitialPos); diags.HasErrors() {
-		return false, fmt.Errorf("%s: %s", file, diagsLine(diags))
-	}
-	out := hclwrite.Format(src)
-	if bytes.Equal(out, src) {
-		return false, nil
-	}
-	if !check {
-		fi, err := os.Stat(file)
-		if err != nil {
-			return false, err
-		}
-		if err := os.WriteFile(file, out, fi.Mode().Perm()); err != nil {
-			return false, err
-		}
-	}
-	return true, nil
-}
-
-// diagsLine renders syntax errors compactly, each at line:col.
-func diagsLine(diags hcl.Diagnostics) string {
-	var msgs []string
-	for _, d := range diags.Errs() {
-		msgs = append(msgs, d.Error())
-	}
-	return strings.Join(msgs, "; ")
 }

@@ -1,13 +1,59 @@
 package main
 
+// The run command: its flags, and the one place that connects to an engine.
+
 import (
 	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/runjob/runjob/executor/docker"
+	"github.com/runjob/runjob/internal/console"
 	"github.com/runjob/runjob/internal/errkind"
+	"github.com/runjob/runjob/internal/inspect"
 	"github.com/runjob/runjob/internal/session"
 )
+
+func newRunCmd(s streams, fn func(context.Context, *runOptions) error) *cobra.Command {
+	opts := &runOptions{streams: s}
+	cmd := &cobra.Command{
+		Use:   "run FILE [flags]",
+		Short: "Run a pipeline",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCmd(cmd, args, opts, fn)
+		},
+	}
+	addRunFlags(cmd, opts)
+	return cmd
+}
+
+func runCmd(cmd *cobra.Command, args []string, opts *runOptions, fn func(context.Context, *runOptions) error) error {
+	if err := opts.complete(args); err != nil {
+		return err
+	}
+	if !slices.Contains(console.Names(), opts.LogFormat) {
+		return fmt.Errorf("--log-format %q: want one of %s", opts.LogFormat, strings.Join(console.Names(), ", "))
+	}
+	return fn(cmd.Context(), opts)
+}
+
+func addRunFlags(cmd *cobra.Command, opts *runOptions) {
+	f := cmd.Flags()
+	opts.addFlags(cmd)
+	f.StringArrayVar(&opts.Only, "only", nil, "run only this step and the steps it needs (repeatable; a for_each step's name selects all its instances)")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan (order, images, commands, dependencies) without running anything")
+	f.IntVarP(&opts.Concurrency, "concurrency", "j", 0, "run at most N steps at once (default: the pipeline's concurrency, else the number of CPUs)")
+	f.StringVar(&opts.ArtifactsDir, "artifacts", "", "export artifacts under DIR (default: .runjob/artifacts beside the pipeline file)")
+	f.StringVar(&opts.JUnit, "junit", "", "also write the results as JUnit XML to FILE (one testcase per step)")
+	f.StringVar(&opts.LogFormat, "log-format", "auto", "output: "+console.Help())
+	addExecFlags(cmd, &opts.Exec)
+}
 
 // pingTimeout bounds the first contact with the engine, so a wrong
 // DOCKER_HOST fails in seconds instead of hanging.
@@ -16,9 +62,18 @@ const pingTimeout = 15 * time.Second
 // runPipeline loads, checks and runs a pipeline: file -> model -> graph ->
 // session (executor, events and output behind the run's masker) -> kind.
 func runPipeline(ctx context.Context, opts *runOptions) error {
-	g, err := plan(opts)
-	if err != nil || opts.DryRun {
+	g, err := session.Load(opts.Source, opts.Stderr, os.LookupEnv)
+	if err != nil {
 		return err
+	}
+	if g, err = session.Select(g, opts.Only); err != nil {
+		return err
+	}
+	if opts.DryRun {
+		// A failed write to stdout does not fail a dry run: the plan is
+		// what the run would do, and nothing ran.
+		_ = inspect.Plan(inspect.Masked(opts.Stdout, g), g)
+		return nil
 	}
 	return session.Run(ctx, g, session.Options{
 		Concurrency:  opts.Concurrency,
