@@ -161,9 +161,6 @@ func New(engine Engine, opts ...Option) *Executor {
 	return e
 }
 
-// RunID returns the ID of the executor's runs.
-func (e *Executor) RunID() string { return e.runID }
-
 // emit delivers an event to the observer, one at a time.
 func (e *Executor) emit(ev Event) {
 	if ev.Time.IsZero() {
