@@ -37,43 +37,11 @@ func (es *Errors) add(pos Pos, summary, step, format string, args ...any) {
 }
 
 // cycles finds every dependency cycle, each reported once as a path that
-// starts and ends at the same step, e.g. [a b c a]. It walks steps in
-// declaration order so the reported paths are stable.
+// starts and ends at the same step, e.g. [a b c a], in dependency order: a
+// waits for b waits for ... a.
 func (g *Graph) cycles() [][]int {
-	const (
-		unvisited = iota
-		onStack
-		done
-	)
-	state := make([]int, g.Len())
-	var stack []int
 	var found [][]int
-	var visit func(i int)
-	visit = func(i int) {
-		state[i] = onStack
-		stack = append(stack, i)
-		for _, d := range g.deps[i] {
-			switch state[d] {
-			case unvisited:
-				visit(d)
-			case onStack:
-				start := len(stack) - 1
-				for stack[start] != d {
-					start--
-				}
-				// Report the cycle in dependency order: a waits for b waits for ... a.
-				cycle := append([]int(nil), stack[start:]...)
-				found = append(found, append(cycle, d))
-			}
-		}
-		stack = stack[:len(stack)-1]
-		state[i] = done
-	}
-	for i := range state {
-		if state[i] == unvisited {
-			visit(i)
-		}
-	}
+	SearchCycles(g.Len(), g.Deps, func(path []int, _ int) { found = append(found, path) }, nil)
 	return found
 }
 
