@@ -190,11 +190,10 @@ func (e *Executor) Run(ctx context.Context, g *pipeline.Graph) (*Result, error) 
 		defer stop()
 	}
 	e.emit(Event{Kind: EventRunStarted, Time: res.Started})
-	s := &schedule{
-		e: e, g: g, res: res, waiting: make([]int, g.Len()), cancel: cancel,
-		failFast: e.failFast || p.FailFast, images: map[string]*imageOnce{},
-	}
-	s.run(runCtx, cmp.Or(e.concurrency, p.Concurrency, runtime.NumCPU()))
+	concurrency := cmp.Or(e.concurrency, p.Concurrency, runtime.NumCPU())
+	s := newSchedule(e, g, res, cancel, e.failFast || p.FailFast, concurrency)
+	s.run(runCtx, concurrency)
+	res.Leftovers = s.leftovers
 	res.Finished = time.Now()
 	e.emit(Event{Kind: EventRunFinished, Time: res.Finished, Run: res})
 	if s.engineErr != nil {
