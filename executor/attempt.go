@@ -4,22 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/runjob/runjob/internal/bytesize"
 	"github.com/runjob/runjob/pipeline"
 )
 
-// drainTimeout bounds the wait for a stopped container's output to end. It
-// only matters when the engine misbehaves (or a start raced the stop).
-const drainTimeout = 5 * time.Second
-
 // attempt runs one attempt of a step in a fresh container and returns the
 // container's ID ("" when none was created) and how the attempt ended. The
 // container is left for the caller to export from and remove.
 func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n int) (string, Attempt) {
-	e := s.e
 	spec, err := s.spec(i, step, n)
 	if err != nil {
 		return "", Attempt{Number: n, Status: StatusError, ExitCode: -1, Err: err}
@@ -36,22 +30,34 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 	}
 	// A cache is used by one container at a time; the wait counts against
 	// the step's timeout, as any other wait of the step does.
-	unlock, err := e.lockCaches(ctx, spec.Mounts)
+	unlock, err := s.e.lockCaches(ctx, spec.Mounts)
 	if err != nil {
 		at.Status, at.Err = interruptStatus(err), err
 		return "", at
 	}
 	defer unlock()
 
-	id, err := s.create(ctx, i, n, spec)
+	id, at, ok := s.ready(ctx, i, step, spec, at)
+	if !ok {
+		return id, at
+	}
+	exit, err := s.execute(ctx, step, id, &at)
+	return id, classify(ctx, at, step, exit, err)
+}
+
+// ready creates the attempt's container and copies the step's inputs into
+// it. When it returns false the attempt ended there, as at says; the
+// container, if one was created, is still to be removed.
+func (s *schedule) ready(ctx context.Context, i int, step *pipeline.Step, spec *ContainerSpec, at Attempt) (string, Attempt, bool) {
+	id, err := s.create(ctx, i, at.Number, spec)
 	if err != nil {
-		return "", engineFailure(ctx, at, fmt.Errorf("create container %s for image %s: %w", spec.Name, step.Image, err))
+		return "", engineFailure(ctx, at, fmt.Errorf("create container %s for image %s: %w", spec.Name, step.Image, err)), false
 	}
 	if c := cause(ctx); c != nil {
 		at.Status, at.Err = interruptStatus(c), c // never started: nothing to stop
-		return id, at
+		return id, at, false
 	}
-	if err := e.copyInputs(ctx, id, step); err != nil {
+	if err := s.e.copyInputs(ctx, id, step); err != nil {
 		var inErr *InputError
 		switch c := cause(ctx); {
 		case c != nil:
@@ -59,20 +65,30 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 		case errors.As(err, &inErr):
 			at.Status, at.Err = StatusFailed, err // the host side: the user's to fix
 		default:
-			return id, engineFailure(ctx, at, err)
+			at = engineFailure(ctx, at, err)
 		}
-		return id, at
+		return id, at, false
 	}
+	return id, at, true
+}
 
-	stdout, stderr := e.output.Open(step.Name)
+// execute starts the container with the step's output attached and waits
+// until it exits, stamping when the attempt started and finished.
+func (s *schedule) execute(ctx context.Context, step *pipeline.Step, id string, at *Attempt) (ExitStatus, error) {
+	stdout, stderr := s.e.output.Open(step.Name)
 	at.Started = time.Now()
-	e.emit(Event{Kind: EventStepStarted, Step: step.Name, Image: step.Image, Container: spec.Name, Attempt: n})
+	s.e.emit(Event{Kind: EventStepStarted, Step: step.Name, Image: step.Image, Container: at.Container, Attempt: at.Number})
 	exit, err := s.runContainer(ctx, id, stdout, stderr)
 	at.Finished = time.Now()
 	// Close flushes the last partial lines before the step is reported done.
 	_ = stdout.Close()
 	_ = stderr.Close()
+	return exit, err
+}
 
+// classify says how an attempt whose container ran ended: interrupted,
+// an engine error, out of memory, a failing exit code, or success.
+func classify(ctx context.Context, at Attempt, step *pipeline.Step, exit ExitStatus, err error) Attempt {
 	if c := cause(ctx); c != nil {
 		at.Status, at.Err = interruptStatus(c), c
 		if err == nil {
@@ -81,10 +97,10 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 		if at.Status == StatusTimeout {
 			at.ExitCode = TimeoutExitCode
 		}
-		return id, at
+		return at
 	}
 	if err != nil {
-		return id, engineFailure(ctx, at, fmt.Errorf("run container %s: %w", spec.Name, err))
+		return engineFailure(ctx, at, fmt.Errorf("run container %s: %w", at.Container, err))
 	}
 	at.ExitCode, at.ImageID = exit.Code, exit.ImageID
 	switch {
@@ -97,7 +113,7 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 	default:
 		at.Status = StatusOK
 	}
-	return id, at
+	return at
 }
 
 // createTimeout backs up the engine's own bound on a create (a minute for
@@ -110,7 +126,8 @@ const createTimeout = 2 * time.Minute
 // ID of.
 func (s *schedule) create(ctx context.Context, i, n int, spec *ContainerSpec) (string, error) {
 	if n == 1 {
-		if id, err := s.takePrepared(i); id != "" || err != nil {
+		// Waits for a create in flight, which createTimeout bounds.
+		if id, err := s.ahead.take(i); id != "" || err != nil {
 			return id, err
 		}
 	}
@@ -121,18 +138,6 @@ func (s *schedule) create(ctx context.Context, i, n int, spec *ContainerSpec) (s
 		s.createFailed(ctx, s.g.Step(i).Name, spec.Name, err)
 	}
 	return id, err
-}
-
-// createFailed cleans up after a failed create: the engine may have
-// created the container before failing, and the name finds it. An engine
-// that is gone or stuck would not remove it either (each try would wait
-// out its timeout), so then it is only reported, for `runjob prune`.
-func (s *schedule) createFailed(ctx context.Context, step, name string, err error) {
-	if engineGone(err) {
-		s.leftover(step, name, err)
-		return
-	}
-	s.removeContainer(ctx, step, name, name)
 }
 
 // engineFailure records an engine error, unless the run was cancelled
@@ -150,55 +155,4 @@ func oomError(limit int64) error {
 		return fmt.Errorf("killed: out of memory (no memory limit set: the host ran out)")
 	}
 	return fmt.Errorf("killed: out of memory (limit %s)", bytesize.Format(limit))
-}
-
-// runContainer runs the container until it exits. When ctx ends (an
-// interruption, a timeout, fail-fast), it stops the container gracefully
-// while still collecting its output, so what a step prints as it shuts down
-// is not lost; then Run returns with the exit status of the stopped
-// container.
-func (s *schedule) runContainer(ctx context.Context, id string, stdout, stderr io.Writer) (ExitStatus, error) {
-	streamCtx, cancelStream := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelStream()
-	finished := make(chan struct{})
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		select {
-		case <-finished:
-			return
-		case <-ctx.Done():
-		}
-		if s.lost() || !s.stop(ctx, id) {
-			cancelStream() // still running: its output will not end by itself
-			return
-		}
-		select {
-		case <-finished:
-		case <-time.After(drainTimeout):
-			cancelStream()
-		}
-	}()
-	exit, err := s.e.engine.Run(streamCtx, id, stdout, stderr)
-	close(finished)
-	<-stopped
-	return exit, err
-}
-
-// stop stops a container with the grace period, or at once after a second
-// interrupt (the force context), and reports whether it succeeded.
-func (s *schedule) stop(ctx context.Context, id string) bool {
-	return s.stopWithin(ctx, id, s.e.stopGrace)
-}
-
-// stopWithin is stop with its own grace period.
-func (s *schedule) stopWithin(ctx context.Context, id string, grace time.Duration) bool {
-	e := s.e
-	sctx, cancel := s.detached(ctx, grace+cleanupTimeout)
-	defer cancel()
-	if err := e.engine.Stop(sctx, id, grace); err != nil {
-		e.log.Warn().Err(err).Str("container", id).Msg("could not stop container; removing it by force")
-		return false
-	}
-	return true
 }

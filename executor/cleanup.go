@@ -27,24 +27,24 @@ const removeTries = 3
 // not known) on a context that survives cancellation of the run, so Ctrl-C
 // still cleans up; a second Ctrl-C does not cut it short either. What
 // cannot be removed is recorded in the run's leftovers.
-func (s *schedule) removeContainer(ctx context.Context, step, id, name string) {
+func (k *kit) removeContainer(ctx context.Context, step, id, name string) {
 	var err error
 	for try := 1; try <= removeTries; try++ {
 		timeout := cleanupTimeout
-		if s.lost() {
+		if k.lost() {
 			timeout = lostCleanupTimeout
 		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
-		err = s.e.engine.Remove(rctx, id)
+		err = k.e.engine.Remove(rctx, id)
 		cancel()
-		if err == nil || engineGone(err) || s.lost() {
+		if err == nil || engineGone(err) || k.lost() {
 			break
 		}
 		time.Sleep(time.Duration(try) * 50 * time.Millisecond)
 	}
 	if err != nil {
-		s.e.log.Warn().Err(err).Str("step", step).Str("container", name).Msg("could not remove container")
-		s.leftover(step, name, err)
+		k.e.log.Warn().Err(err).Str("step", step).Str("container", name).Msg("could not remove container")
+		k.leftover(step, name, err)
 	}
 }
 

@@ -161,9 +161,6 @@ func New(engine Engine, opts ...Option) *Executor {
 	return e
 }
 
-// RunID returns the ID of the executor's runs.
-func (e *Executor) RunID() string { return e.runID }
-
 // emit delivers an event to the observer, one at a time.
 func (e *Executor) emit(ev Event) {
 	if ev.Time.IsZero() {
@@ -193,11 +190,10 @@ func (e *Executor) Run(ctx context.Context, g *pipeline.Graph) (*Result, error) 
 		defer stop()
 	}
 	e.emit(Event{Kind: EventRunStarted, Time: res.Started})
-	s := &schedule{
-		e: e, g: g, res: res, waiting: make([]int, g.Len()), cancel: cancel,
-		failFast: e.failFast || p.FailFast, images: map[string]*imageOnce{},
-	}
-	s.run(runCtx, cmp.Or(e.concurrency, p.Concurrency, runtime.NumCPU()))
+	concurrency := cmp.Or(e.concurrency, p.Concurrency, runtime.NumCPU())
+	s := newSchedule(e, g, res, cancel, e.failFast || p.FailFast, concurrency)
+	s.run(runCtx, concurrency)
+	res.Leftovers = s.leftovers
 	res.Finished = time.Now()
 	e.emit(Event{Kind: EventRunFinished, Time: res.Finished, Run: res})
 	if s.engineErr != nil {

@@ -54,16 +54,3 @@ func (s *schedule) engineLost(err error) {
 	s.markLost()
 	s.cancel(s.engineErr)
 }
-
-// lost reports whether the engine is known to be gone.
-func (s *schedule) lost() bool { return s.lostCtx.Err() != nil }
-
-// detached returns a context that survives ctx's cancellation, bounded by
-// d, and ended early by the force context (a second Ctrl-C) or by the
-// engine being lost.
-func (s *schedule) detached(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d)
-	unhookForce := context.AfterFunc(s.e.force, cancel)
-	unhookLost := context.AfterFunc(s.lostCtx, cancel)
-	return dctx, func() { unhookForce(); unhookLost(); cancel() }
-}

@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/runjob/runjob/pipeline"
@@ -12,30 +13,38 @@ import (
 // a second per layer, a log needs a line now and then.
 const pullEvery = 500 * time.Millisecond
 
-// imageOnce is one image's preparation in a run, shared by every step that
-// uses the image under the same pull policy.
+// images makes each image of a run ready once per pull policy: the first
+// step (or service) to ask calls the engine, the others wait for that call
+// or for their own cancellation. Workers and services call ensure
+// concurrently; different images are prepared at the same time. A waiter
+// that gives up does not end the pull it waits for, and a pull that failed
+// (cancellation included) fails every step that waited for it.
+type images struct {
+	e    *Executor
+	mu   sync.Mutex
+	once map[string]*imageOnce
+}
+
+// imageOnce is one image's preparation in a run.
 type imageOnce struct {
 	done chan struct{}
 	err  error
 }
 
-// ensureImage makes step's image available, once per image and policy per
-// run: the first step to ask calls the engine, the others wait for that
-// call (or for their own cancellation). Different images are prepared
-// concurrently, by different workers.
-func (s *schedule) ensureImage(ctx context.Context, step *pipeline.Step) error {
+// ensure makes step's image available.
+func (im *images) ensure(ctx context.Context, step *pipeline.Step) error {
 	policy := step.Pull
 	if policy == "" {
 		policy = pipeline.PullMissing
 	}
 	key := string(policy) + " " + step.Image
-	s.mu.Lock()
-	o, shared := s.images[key]
+	im.mu.Lock()
+	o, shared := im.once[key]
 	if !shared {
 		o = &imageOnce{done: make(chan struct{})}
-		s.images[key] = o
+		im.once[key] = o
 	}
-	s.mu.Unlock()
+	im.mu.Unlock()
 	if shared {
 		select {
 		case <-o.done:
@@ -45,7 +54,7 @@ func (s *schedule) ensureImage(ctx context.Context, step *pipeline.Step) error {
 		}
 	}
 	defer close(o.done)
-	o.err = s.e.pull(ctx, step.Name, step.Image, policy)
+	o.err = im.e.pull(ctx, step.Name, step.Image, policy)
 	return o.err
 }
 

@@ -19,16 +19,6 @@ import (
 // their container's network exists only once the services start, and a
 // cache is locked for the life of the container that mounts it.
 
-// prepared is a container created ahead of its step's turn. done is closed
-// once the create returned; id is "" when it failed.
-type prepared struct {
-	done     chan struct{}
-	id, name string
-	// err is set when the engine is gone or stuck: the attempt reports it
-	// rather than wait out a create of its own.
-	err error
-}
-
 // prepareAhead is called by the coordinator when step i is submitted: it
 // prepares every dependent of i that can now only wait for running steps.
 func (s *schedule) prepareAhead(ctx context.Context, i int) {
@@ -53,34 +43,20 @@ func (s *schedule) preparable(d int) bool {
 			return false
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, done := s.prepared[d]
-	return !done
+	return !s.ahead.has(d)
 }
 
 // prepare creates step d's first container in the background, bounded by
 // the run's concurrency so a wide fan-out does not flood the engine.
 func (s *schedule) prepare(ctx context.Context, d int) {
-	p := &prepared{done: make(chan struct{})}
-	s.mu.Lock()
-	s.prepared[d] = p
-	s.mu.Unlock()
 	step := s.g.Step(d)
-	s.preparing.Go(func() {
-		defer close(p.done)
-		select {
-		case s.prepSlots <- struct{}{}:
-			defer func() { <-s.prepSlots }()
-		case <-ctx.Done():
-			return
-		}
-		if s.ensureImage(ctx, step) != nil || ctx.Err() != nil {
-			return // the step's own attempt reports it
+	s.ahead.start(ctx, d, func() (string, string, error) {
+		if s.images.ensure(ctx, step) != nil || ctx.Err() != nil {
+			return "", "", nil // the step's own attempt reports it
 		}
 		spec, err := s.spec(d, step, 1)
 		if err != nil {
-			return
+			return "", "", nil
 		}
 		cctx, cancel := s.detached(ctx, createTimeout)
 		defer cancel()
@@ -89,52 +65,32 @@ func (s *schedule) prepare(ctx context.Context, d int) {
 			// The attempt reuses the name, so it must be free.
 			s.createFailed(ctx, step.Name, spec.Name, err)
 			if engineGone(err) {
-				p.err = err
+				return "", "", err
 			}
-			return
+			return "", "", nil
 		}
-		p.id, p.name = id, spec.Name
+		return id, spec.Name, nil
 	})
-}
-
-// takePrepared hands step i's prepared container, if any, to its first
-// attempt: its ID, or "" when there is none or its create failed (with the
-// error when the engine is gone or stuck). It waits for a create in flight,
-// which is bounded by createTimeout.
-func (s *schedule) takePrepared(i int) (string, error) {
-	s.mu.Lock()
-	p := s.prepared[i]
-	delete(s.prepared, i)
-	s.mu.Unlock()
-	if p == nil {
-		return "", nil
-	}
-	<-p.done
-	return p.id, p.err
 }
 
 // discardPrepared removes step i's prepared container, if it was not used,
 // off the critical path.
 func (s *schedule) discardPrepared(i int) {
-	s.mu.Lock()
-	p := s.prepared[i]
-	delete(s.prepared, i)
-	s.mu.Unlock()
+	p := s.ahead.drop(i)
 	if p == nil {
 		return
 	}
 	name := s.g.Step(i).Name
 	s.removals.Go(func() {
-		<-p.done
-		if p.id != "" {
-			s.removeContainer(context.Background(), name, p.id, p.name)
+		if id, cname := p.wait(); id != "" {
+			s.removeContainer(context.Background(), name, id, cname)
 		}
 	})
 }
 
 // discardAllPrepared is the end of run's sweep: nothing prepared survives it.
 func (s *schedule) discardAllPrepared() {
-	s.preparing.Wait()
+	s.ahead.wait()
 	for i := range s.g.Len() {
 		s.discardPrepared(i)
 	}
@@ -148,7 +104,7 @@ func (s *schedule) spec(i int, step *pipeline.Step, n int) (*ContainerSpec, erro
 		return nil, err
 	}
 	if len(step.Services) > 0 {
-		spec.Network = s.netID // set by the services' start, which came first
+		spec.Network = s.services.networkID() // set by their start, which came first
 	}
 	spec.Mounts = append(spec.Mounts, s.e.cacheMounts(s.g.Pipeline().Name, step)...)
 	for _, m := range step.Mounts {

@@ -3,7 +3,6 @@ package executor
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"github.com/runjob/runjob/pipeline"
 )
@@ -11,62 +10,50 @@ import (
 // errWhenFalse is why a step whose `when` is false did not run.
 var errWhenFalse = errors.New("when is false")
 
-// schedule is the state of one run. Only the coordinator goroutine (run)
-// touches its scheduling fields; workers report through the done channel,
-// which is buffered to the number of steps so a worker never blocks on a
-// busy coordinator. The fields under mu are shared with workers.
+// schedule is the state of one run: the DAG bookkeeping, composed with
+// what the run's steps share (kit), the containers created ahead (ahead)
+// and the services (services), each of which guards its own state. Only
+// the coordinator goroutine (run) touches the scheduling fields; workers
+// report through the done channel, which is buffered to the number of
+// steps so a worker never blocks on a busy coordinator.
 type schedule struct {
-	e        *Executor
+	*kit
 	g        *pipeline.Graph
 	res      *Result
 	waiting  []int // unfinished dependencies per step; -1 once submitted
-	labels   map[string]string
 	finished int
 	doneCh   chan done
 	// cancel ends the run's context with a cause (fail-fast, engine gone).
 	cancel    context.CancelCauseFunc
 	failFast  bool
 	engineErr *EngineError
-	// lostCtx ends when the engine is known to be gone (markLost); lostCh
-	// carries the health watch's verdict to the coordinator.
-	lostCtx  context.Context
-	markLost context.CancelFunc
-	lostCh   chan error
+	// lostCh carries the health watch's verdict to the coordinator.
+	lostCh chan error
 
-	mu     sync.Mutex
-	images map[string]*imageOnce
-	// removals tracks containers being removed off the critical path; the
-	// run returns only when they are gone.
-	removals sync.WaitGroup
-	// prepared holds the containers created ahead of their step's turn
-	// (prepare.go); preparing tracks the creates, prepSlots bounds them.
-	prepared  map[int]*prepared
-	preparing sync.WaitGroup
-	prepSlots chan struct{}
-
-	// services by name; svcWG tracks their stops. The network is created
-	// once, by the first service that starts.
-	services map[string]*serviceRun
-	svcWG    sync.WaitGroup
-	netOnce  sync.Once
-	netID    string
-	netErr   error
+	ahead    *ahead
+	services *services
 }
 
+func newSchedule(e *Executor, g *pipeline.Graph, res *Result, cancel context.CancelCauseFunc, failFast bool, concurrency int) *schedule {
+	k := newKit(e, g.Pipeline().Name)
+	return &schedule{
+		kit: k, g: g, res: res, waiting: make([]int, g.Len()), doneCh: make(chan done, g.Len()),
+		cancel: cancel, failFast: failFast, lostCh: make(chan error, 1),
+		ahead: newAhead(concurrency), services: newServices(k, g),
+	}
+}
+
+// run schedules every step and returns when the run is over and cleaned
+// up: every worker returned, every container and the network removed (or
+// recorded as left over).
 func (s *schedule) run(ctx context.Context, concurrency int) {
 	n := s.g.Len()
-	s.labels = runLabels(s.e.runID, s.g.Pipeline().Name)
-	s.doneCh = make(chan done, n)
-	s.lostCtx, s.markLost = context.WithCancel(context.Background())
 	defer s.markLost()
-	s.lostCh = make(chan error, 1)
-	s.initServices()
 	// Deferred first, so it runs last: after the workers, and after the
 	// background removals of step containers, which must leave the run
 	// network before it can be removed.
-	defer s.stopServices()
+	defer s.services.stopAll()
 	defer s.removals.Wait()
-	s.prepared, s.prepSlots = map[int]*prepared{}, make(chan struct{}, concurrency)
 	defer s.discardAllPrepared()
 	workers := newPool(concurrency)
 	defer workers.Wait()
@@ -136,7 +123,7 @@ func (s *schedule) submit(ctx context.Context, workers interface{ Go(func()) }, 
 func (s *schedule) finish(ctx context.Context, workers interface{ Go(func()) }, i int, r *StepResult) {
 	s.res.Steps[i] = r
 	s.finished++
-	s.release(i)
+	s.services.release(s.g.Step(i))
 	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Attempt: len(r.Attempts), Result: r})
 	switch {
 	case engineGone(r.Err):
@@ -180,13 +167,6 @@ func (s *schedule) markDone(i int, st Status, why error) {
 	r.Status, r.Err = st, why
 	s.discardPrepared(i)
 	s.finished++
-	s.release(i)
+	s.services.release(s.g.Step(i))
 	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Result: r})
-}
-
-// leftover records a container that could not be removed.
-func (s *schedule) leftover(step, container string, err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.res.Leftovers = append(s.res.Leftovers, Leftover{Step: step, Container: container, Err: err})
 }

@@ -3,24 +3,109 @@ package executor
 import (
 	"context"
 	"fmt"
+	"io"
+	"maps"
 	"time"
+
+	"github.com/runjob/runjob/pipeline"
 )
+
+// serviceStartTimeout bounds the wait for a service to become ready when
+// its health check never settles (a long start period, a probe that hangs).
+const serviceStartTimeout = 5 * time.Minute
+
+// servicePoll is how often a starting service's state is inspected.
+const servicePoll = 200 * time.Millisecond
 
 // serviceStopGrace bounds a service's time to exit after SIGTERM: its
 // container and state are discarded right after, so a long graceful
 // shutdown buys nothing (and many servers run as PID 1 ignore SIGTERM).
 const serviceStopGrace = time.Second
 
+// start pulls, creates and starts the service's container on the
+// run's network, then waits until it is ready.
+func (sv *services) start(ctx context.Context, sr *serviceRun) {
+	defer close(sr.ready)
+	e, svc := sv.e, sr.svc
+	label := "svc:" + svc.Name
+	if err := sv.images.ensure(ctx, &pipeline.Step{Name: label, Image: svc.Image}); err != nil {
+		sr.err = fmt.Errorf("service %q: image %s: %w", svc.Name, svc.Image, err)
+		return
+	}
+	netID, err := sv.network(ctx)
+	if err != nil {
+		sr.err = fmt.Errorf("service %q: %w", svc.Name, err)
+		return
+	}
+	spec, err := sv.spec(svc, netID)
+	if err != nil {
+		sr.err = fmt.Errorf("service %q: %w", svc.Name, err)
+		return
+	}
+	sr.name = spec.Name
+	cctx, cancel := sv.detached(ctx, cleanupTimeout)
+	id, err := e.engine.Create(cctx, spec)
+	cancel()
+	if err != nil {
+		sv.removeContainer(ctx, label, spec.Name, spec.Name)
+		sr.err = fmt.Errorf("service %q: create container %s for image %s: %w", svc.Name, spec.Name, svc.Image, err)
+		return
+	}
+	sr.id = id
+	out, errw := e.output.Open(label)
+	sr.stdout, sr.stderr = out, errw
+	var runCtx context.Context
+	runCtx, sr.cancelRun = context.WithCancel(context.WithoutCancel(ctx))
+	go func() {
+		defer close(sr.runDone)
+		sr.exit, _ = e.engine.Run(runCtx, id, io.MultiWriter(out, &sr.log), io.MultiWriter(errw, &sr.log))
+	}()
+	e.log.Info().Str("service", svc.Name).Str("container", spec.Name).Msg("service started")
+	if err := sv.waitReady(ctx, sr); err != nil {
+		sr.err = err
+		return
+	}
+	e.log.Info().Str("service", svc.Name).Msg("service ready")
+}
+
+// spec describes the service's container: reachable by its name on
+// the run's network, with its secrets resolved.
+func (sv *services) spec(svc *pipeline.Service, netID string) (*ContainerSpec, error) {
+	env := maps.Clone(svc.Env)
+	for k, v := range env {
+		r, err := pipeline.ResolveSecrets(v, sv.e.secrets)
+		if err != nil {
+			return nil, fmt.Errorf("env %s: %w", k, err)
+		}
+		env[k] = r
+	}
+	labels := maps.Clone(sv.labels)
+	labels[LabelService] = svc.Name
+	spec := &ContainerSpec{
+		Name:    fmt.Sprintf("runjob-%s-svc-%s", sv.e.runID, safeName(svc.Name)),
+		Image:   svc.Image,
+		Command: svc.Command,
+		Env:     env,
+		Labels:  labels,
+		Network: netID,
+		Aliases: []string{svc.Name},
+	}
+	if h := svc.Health; h != nil {
+		spec.Health = &HealthCheck{Command: h.Command, Interval: h.Interval, Timeout: h.Timeout, Retries: h.Retries}
+	}
+	return spec, nil
+}
+
 // waitReady polls the service until it is ready: healthy when it has a
 // health check (its own block's, else the image's HEALTHCHECK), else
 // running. Exiting, turning unhealthy or not settling within
 // serviceStartTimeout is an error that shows the end of its log.
-func (s *schedule) waitReady(ctx context.Context, sr *serviceRun) error {
+func (sv *services) waitReady(ctx context.Context, sr *serviceRun) error {
 	deadline := time.Now().Add(serviceStartTimeout)
 	t := time.NewTicker(servicePoll)
 	defer t.Stop()
 	for {
-		st, err := s.e.engine.Inspect(ctx, sr.id)
+		st, err := sv.e.engine.Inspect(ctx, sr.id)
 		switch {
 		case ctx.Err() != nil:
 			return context.Cause(ctx)
@@ -29,12 +114,12 @@ func (s *schedule) waitReady(ctx context.Context, sr *serviceRun) error {
 		case st.Running && (st.Health == "" || st.Health == "healthy"):
 			return nil
 		case st.Running && st.Health == "unhealthy":
-			return s.serviceFailed(sr, "never became healthy (its health check kept failing)")
+			return sv.failed(sr, "never became healthy (its health check kept failing)")
 		case !st.Running && st.Status != "created":
 			<-sr.runDone // the log is complete once Run returned
-			return s.serviceFailed(sr, fmt.Sprintf("exited with code %d before it was ready", st.ExitCode))
+			return sv.failed(sr, fmt.Sprintf("exited with code %d before it was ready", st.ExitCode))
 		case time.Now().After(deadline):
-			return s.serviceFailed(sr, fmt.Sprintf("was not ready after %s (health: %s)", serviceStartTimeout, st.Health))
+			return sv.failed(sr, fmt.Sprintf("was not ready after %s (health: %s)", serviceStartTimeout, st.Health))
 		}
 		select {
 		case <-t.C:
@@ -44,15 +129,15 @@ func (s *schedule) waitReady(ctx context.Context, sr *serviceRun) error {
 	}
 }
 
-// serviceFailed builds the error steps that need the service get, with
+// failed builds the error steps that need the service get, with
 // the tail of its log (masked like everything runjob shows).
-func (s *schedule) serviceFailed(sr *serviceRun, why string) error {
-	return fmt.Errorf("service %q %s; last lines of its log:\n%s", sr.svc.Name, why, s.e.redact(sr.log.String()))
+func (sv *services) failed(sr *serviceRun, why string) error {
+	return fmt.Errorf("service %q %s; last lines of its log:\n%s", sr.svc.Name, why, sv.e.redact(sr.log.String()))
 }
 
 // stopService stops and removes the service's container, once, after it
 // finished starting; its output is flushed before removal.
-func (s *schedule) stopService(sr *serviceRun) {
+func (sv *services) stopService(sr *serviceRun) {
 	sr.stopOnce.Do(func() {
 		stopped := false
 		sr.startOnce.Do(func() { close(sr.ready) }) // never needed: nothing to stop
@@ -64,7 +149,7 @@ func (s *schedule) stopService(sr *serviceRun) {
 		select {
 		case <-sr.runDone:
 		default:
-			stopped = s.stopWithin(ctx, sr.id, min(s.e.stopGrace, serviceStopGrace))
+			stopped = sv.stopWithin(ctx, sr.id, min(sv.e.stopGrace, serviceStopGrace))
 		}
 		if stopped {
 			select {
@@ -76,43 +161,7 @@ func (s *schedule) stopService(sr *serviceRun) {
 		<-sr.runDone
 		_ = sr.stdout.Close()
 		_ = sr.stderr.Close()
-		s.removeContainer(ctx, "svc:"+sr.svc.Name, sr.id, sr.name)
-		s.e.log.Info().Str("service", sr.svc.Name).Msg("service stopped")
+		sv.removeContainer(ctx, "svc:"+sr.svc.Name, sr.id, sr.name)
+		sv.e.log.Info().Str("service", sr.svc.Name).Msg("service stopped")
 	})
 }
-
-// stopServices stops what is still running at the end of the run (after
-// an interruption, a failure that skipped the last users), then removes
-// the run's network.
-func (s *schedule) stopServices() {
-	for _, sr := range s.services {
-		s.svcWG.Go(func() { s.stopService(sr) })
-	}
-	s.svcWG.Wait()
-	if s.netID == "" {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
-	defer cancel()
-	if err := s.e.engine.RemoveNetwork(ctx, s.netID); err != nil {
-		s.e.log.Warn().Err(err).Str("network", s.netName()).Msg("could not remove network")
-		s.leftover("", "network "+s.netName(), err)
-	}
-}
-
-// network creates the run's network on first use: only runs with services
-// have one. Its name is unique per run and it carries the run's labels, so
-// prune finds it if runjob dies.
-func (s *schedule) network(ctx context.Context) (string, error) {
-	s.netOnce.Do(func() {
-		cctx, cancel := s.detached(ctx, cleanupTimeout)
-		defer cancel()
-		s.netID, s.netErr = s.e.engine.CreateNetwork(cctx, s.netName(), s.labels)
-		if s.netErr != nil {
-			s.netErr = fmt.Errorf("create network: %w", s.netErr)
-		}
-	})
-	return s.netID, s.netErr
-}
-
-func (s *schedule) netName() string { return "runjob-" + s.e.runID }

@@ -4,19 +4,35 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"maps"
 	"sync"
-	"time"
 
 	"github.com/runjob/runjob/pipeline"
 )
 
-// serviceStartTimeout bounds the wait for a service to become ready when
-// its health check never settles (a long start period, a probe that hangs).
-const serviceStartTimeout = 5 * time.Minute
-
-// servicePoll is how often a starting service's state is inspected.
-const servicePoll = 200 * time.Millisecond
+// services are one run's services and the network they share with the
+// steps that need them.
+//
+// Workers call need, concurrently: a service starts once, for the first
+// step that needs it, and the others wait for it or for their own context.
+// The coordinator calls release as each step ends, and a service stops in
+// the background once its last user is done. The run calls stopAll once,
+// after its workers and removals: it stops what is still running (after an
+// interruption, or when a failure skipped the last users) and removes the
+// network. Containers and the network are created, stopped and removed on
+// contexts detached from the run's, so an interrupted run still cleans up.
+//
+// There is no mutex: the set is fixed at construction, each service starts
+// and stops under its own sync.Once, the network is created under netOnce,
+// and the user counts belong to the coordinator.
+type services struct {
+	*kit
+	byName map[string]*serviceRun
+	stops  sync.WaitGroup // the stops in flight
+	// The network is created once, by the first service that starts.
+	netOnce sync.Once
+	netID   string
+	netErr  error
+}
 
 // serviceRun is one service of a run. The first step that needs it starts
 // it; the others wait on ready. users is owned by the coordinator.
@@ -38,45 +54,46 @@ type serviceRun struct {
 	stderr    io.WriteCloser
 }
 
-// initServices counts, per service, the steps that need it. Every step
+// newServices counts, per service, the steps that need it. Every step
 // ends exactly once (finish or markDone), and each end releases its
 // services, so a service stops as soon as its last user is done.
-func (s *schedule) initServices() {
-	s.services = map[string]*serviceRun{}
-	for _, svc := range s.g.Pipeline().Services {
-		s.services[svc.Name] = &serviceRun{svc: svc, ready: make(chan struct{}), runDone: make(chan struct{})}
+func newServices(k *kit, g *pipeline.Graph) *services {
+	sv := &services{kit: k, byName: map[string]*serviceRun{}}
+	for _, svc := range g.Pipeline().Services {
+		sv.byName[svc.Name] = &serviceRun{svc: svc, ready: make(chan struct{}), runDone: make(chan struct{})}
 	}
-	for i := range s.g.Len() {
-		for _, name := range s.g.Step(i).Services {
-			if sr := s.services[name]; sr != nil {
+	for i := range g.Len() {
+		for _, name := range g.Step(i).Services {
+			if sr := sv.byName[name]; sr != nil {
 				sr.users++
 			}
 		}
 	}
+	return sv
 }
 
-// release is called by the coordinator when step i ended.
-func (s *schedule) release(i int) {
-	for _, name := range s.g.Step(i).Services {
-		sr := s.services[name]
+// release is called by the coordinator when step ended.
+func (sv *services) release(step *pipeline.Step) {
+	for _, name := range step.Services {
+		sr := sv.byName[name]
 		if sr == nil {
 			continue
 		}
 		if sr.users--; sr.users == 0 {
-			s.svcWG.Go(func() { s.stopService(sr) })
+			sv.stops.Go(func() { sv.stopService(sr) })
 		}
 	}
 }
 
-// needServices starts (or waits for) every service the step needs. The
-// error says which service failed and how its log ended.
-func (s *schedule) needServices(ctx context.Context, step *pipeline.Step) error {
+// need starts (or waits for) every service the step needs. The error says
+// which service failed and how its log ended.
+func (sv *services) need(ctx context.Context, step *pipeline.Step) error {
 	for _, name := range step.Services {
-		sr := s.services[name]
+		sr := sv.byName[name]
 		if sr == nil {
 			return fmt.Errorf("service %q is not declared", name)
 		}
-		sr.startOnce.Do(func() { s.startService(ctx, sr) })
+		sr.startOnce.Do(func() { sv.start(ctx, sr) })
 		select {
 		case <-sr.ready:
 		case <-ctx.Done():
@@ -87,83 +104,47 @@ func (s *schedule) needServices(ctx context.Context, step *pipeline.Step) error 
 		}
 		select {
 		case <-sr.runDone: // it was ready once, but is gone now
-			return s.serviceFailed(sr, fmt.Sprintf("exited with code %d", sr.exit.Code))
+			return sv.failed(sr, fmt.Sprintf("exited with code %d", sr.exit.Code))
 		default:
 		}
 	}
 	return nil
 }
 
-// startService pulls, creates and starts the service's container on the
-// run's network, then waits until it is ready.
-func (s *schedule) startService(ctx context.Context, sr *serviceRun) {
-	defer close(sr.ready)
-	e, svc := s.e, sr.svc
-	label := "svc:" + svc.Name
-	if err := s.ensureImage(ctx, &pipeline.Step{Name: label, Image: svc.Image}); err != nil {
-		sr.err = fmt.Errorf("service %q: image %s: %w", svc.Name, svc.Image, err)
+// stopAll stops what is still running at the end of the run, then removes
+// the run's network.
+func (sv *services) stopAll() {
+	for _, sr := range sv.byName {
+		sv.stops.Go(func() { sv.stopService(sr) })
+	}
+	sv.stops.Wait()
+	if sv.netID == "" {
 		return
 	}
-	netID, err := s.network(ctx)
-	if err != nil {
-		sr.err = fmt.Errorf("service %q: %w", svc.Name, err)
-		return
+	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
+	defer cancel()
+	if err := sv.e.engine.RemoveNetwork(ctx, sv.netID); err != nil {
+		sv.e.log.Warn().Err(err).Str("network", sv.netName()).Msg("could not remove network")
+		sv.leftover("", "network "+sv.netName(), err)
 	}
-	spec, err := s.serviceSpec(svc, netID)
-	if err != nil {
-		sr.err = fmt.Errorf("service %q: %w", svc.Name, err)
-		return
-	}
-	sr.name = spec.Name
-	cctx, cancel := s.detached(ctx, cleanupTimeout)
-	id, err := e.engine.Create(cctx, spec)
-	cancel()
-	if err != nil {
-		s.removeContainer(ctx, label, spec.Name, spec.Name)
-		sr.err = fmt.Errorf("service %q: create container %s for image %s: %w", svc.Name, spec.Name, svc.Image, err)
-		return
-	}
-	sr.id = id
-	out, errw := e.output.Open(label)
-	sr.stdout, sr.stderr = out, errw
-	var runCtx context.Context
-	runCtx, sr.cancelRun = context.WithCancel(context.WithoutCancel(ctx))
-	go func() {
-		defer close(sr.runDone)
-		sr.exit, _ = e.engine.Run(runCtx, id, io.MultiWriter(out, &sr.log), io.MultiWriter(errw, &sr.log))
-	}()
-	e.log.Info().Str("service", svc.Name).Str("container", spec.Name).Msg("service started")
-	if err := s.waitReady(ctx, sr); err != nil {
-		sr.err = err
-		return
-	}
-	e.log.Info().Str("service", svc.Name).Msg("service ready")
 }
 
-// serviceSpec describes the service's container: reachable by its name on
-// the run's network, with its secrets resolved.
-func (s *schedule) serviceSpec(svc *pipeline.Service, netID string) (*ContainerSpec, error) {
-	env := maps.Clone(svc.Env)
-	for k, v := range env {
-		r, err := pipeline.ResolveSecrets(v, s.e.secrets)
-		if err != nil {
-			return nil, fmt.Errorf("env %s: %w", k, err)
+// network creates the run's network on first use: only runs with services
+// have one. Its name is unique per run and it carries the run's labels, so
+// prune finds it if runjob dies.
+func (sv *services) network(ctx context.Context) (string, error) {
+	sv.netOnce.Do(func() {
+		cctx, cancel := sv.detached(ctx, cleanupTimeout)
+		defer cancel()
+		sv.netID, sv.netErr = sv.e.engine.CreateNetwork(cctx, sv.netName(), sv.labels)
+		if sv.netErr != nil {
+			sv.netErr = fmt.Errorf("create network: %w", sv.netErr)
 		}
-		env[k] = r
-	}
-	labels := maps.Clone(s.labels)
-	labels[LabelService] = svc.Name
-	spec := &ContainerSpec{
-		Name:    fmt.Sprintf("runjob-%s-svc-%s", s.e.runID, safeName(svc.Name)),
-		Image:   svc.Image,
-		Command: svc.Command,
-		Env:     env,
-		Labels:  labels,
-		Network: netID,
-		Aliases: []string{svc.Name},
-	}
-	if h := svc.Health; h != nil {
-		spec.Health = &HealthCheck{Command: h.Command, Interval: h.Interval, Timeout: h.Timeout, Retries: h.Retries}
-	}
-	return spec, nil
+	})
+	return sv.netID, sv.netErr
 }
+
+// networkID is the run's network, for a step whose need has returned.
+func (sv *services) networkID() string { return sv.netID }
+
+func (sv *services) netName() string { return "runjob-" + sv.e.runID }

@@ -17,7 +17,7 @@ func (s *schedule) runStep(ctx context.Context, i int, step *pipeline.Step) *Ste
 	e := s.e
 	r := &StepResult{Name: step.Name, Status: StatusPending, ExitCode: -1}
 	defer s.discardPrepared(i) // unless its first attempt took it
-	if err := s.ensureImage(ctx, step); err != nil {
+	if err := s.images.ensure(ctx, step); err != nil {
 		r.Status, r.Err = StatusError, err
 		if c := cause(ctx); c != nil {
 			r.Status, r.Err = StatusCancelled, c
@@ -25,7 +25,7 @@ func (s *schedule) runStep(ctx context.Context, i int, step *pipeline.Step) *Ste
 		return r
 	}
 	e.emit(Event{Kind: EventImageReady, Step: step.Name, Image: step.Image})
-	if err := s.needServices(ctx, step); err != nil {
+	if err := s.services.need(ctx, step); err != nil {
 		r.Status, r.Err = StatusFailed, err
 		if c := cause(ctx); c != nil {
 			r.Status, r.Err = StatusCancelled, c

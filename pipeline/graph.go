@@ -14,7 +14,7 @@ type Graph struct {
 	dependents [][]int // dependents[i]: indices waiting for step i
 	via        [][]Pos // via[i][k]: where the edge deps[i][k] was written
 
-	suggestions int // "did you mean" searches made while validating
+	hints *Suggester // "did you mean" searches while validating
 }
 
 // NewGraph validates p and builds its dependency graph. All problems are
@@ -24,7 +24,7 @@ type Graph struct {
 // artifacts its Inputs take, so a model built in code needs no duplicate
 // edge for an input.
 func NewGraph(p *Pipeline) (*Graph, error) {
-	g := &Graph{p: p, index: make(map[string]int, len(p.Steps))}
+	g := &Graph{p: p, index: make(map[string]int, len(p.Steps)), hints: NewSuggester(graphSuggestions)}
 	var errs Errors
 	for i, s := range p.Steps {
 		if first, dup := g.index[s.Name]; dup {

@@ -22,14 +22,6 @@ type Secret struct {
 	Pos Pos
 }
 
-// Source says where the value comes from, for messages.
-func (s Secret) Source() string {
-	if s.Env != "" {
-		return "environment variable " + s.Env
-	}
-	return "file " + s.File
-}
-
 // SecretRef is the placeholder a secret reference evaluates to at load
 // time. It is what the plan and graph show, so it is readable.
 func SecretRef(name string) string { return "<secret:" + name + ">" }

@@ -31,13 +31,14 @@ type decoder struct {
 	sensitive map[string]bool
 	// secrets and services are the declared ones by name, with where.
 	secrets, services map[string]pipeline.Pos
-	// suggestions counts "did you mean" searches (see suggestionBudget).
-	suggestions int
+	// hints makes the "did you mean" searches (see loadSuggestions).
+	hints *pipeline.Suggester
 }
 
 func newDecoder(l *Loader, filename string) *decoder {
 	d := &decoder{
 		l:              l,
+		hints:          pipeline.NewSuggester(loadSuggestions),
 		dir:            filepath.Dir(filename),
 		vars:           map[string]cty.Value{},
 		locals:         map[string]cty.Value{},

@@ -3,10 +3,11 @@ package hclconfig
 import (
 	"errors"
 	"fmt"
-	"github.com/runjob/runjob/mask"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/runjob/runjob/mask"
 	"github.com/runjob/runjob/pipeline"
 )
 
@@ -42,18 +43,14 @@ func graphDiagnostics(err error, loaderErrors bool) hcl.Diagnostics {
 	return diags
 }
 
-// suggestionBudget bounds how many "did you mean" searches one load does:
-// each is linear in the number of candidates, and a hostile file could
-// otherwise ask for one per step among a hundred thousand steps.
-const suggestionBudget = 200
+// loadSuggestions bounds how many "did you mean" searches one load does:
+// a hostile file could otherwise ask for one per step among a hundred
+// thousand steps.
+const loadSuggestions = 200
 
 // didYouMean suggests the closest known name, or returns "".
 func (d *decoder) didYouMean(name string, known []string) string {
-	if d.suggestions >= suggestionBudget {
-		return ""
-	}
-	d.suggestions++
-	if best := pipeline.Closest(name, known); best != "" {
+	if best := d.hints.Closest(name, slices.Values(known)); best != "" {
 		return fmt.Sprintf(" Did you mean %q?", best)
 	}
 	return ""

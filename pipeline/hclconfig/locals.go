@@ -6,20 +6,60 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/runjob/runjob/pipeline"
 )
 
 // decodeLocals evaluates the locals blocks in dependency order. A cycle is
 // reported once with its path (local.a -> local.b -> local.a); the locals
 // on it, and those depending on them, stay unknown.
 func (d *decoder) decodeLocals(blocks hcl.Blocks) hcl.Diagnostics {
+	attrs, diags := d.collectLocals(blocks)
+	// deps[i] are the locals attrs[i] refers to, refs[i] where it does.
+	deps := make([][]int, len(attrs))
+	refs := make([][]hcl.Traversal, len(attrs))
+	index := make(map[string]int, len(attrs))
+	for i, a := range attrs {
+		index[a.Name] = i
+	}
+	for i, a := range attrs {
+		for _, tr := range a.Expr.Variables() {
+			name := localName(tr)
+			if j, ok := index[name]; ok && name != "" {
+				deps[i], refs[i] = append(deps[i], j), append(refs[i], tr)
+			}
+		}
+	}
+	pipeline.SearchCycles(len(attrs), func(i int) []int { return deps[i] },
+		func(path []int, edge int) {
+			from := path[len(path)-2]
+			diags = append(diags, cycleDiag(attrs, path, refs[from][edge]))
+			for _, n := range path {
+				d.locals[attrs[n].Name] = cty.DynamicVal
+			}
+		},
+		func(i int) {
+			if _, set := d.locals[attrs[i].Name]; set {
+				return // set to unknown by a cycle through it
+			}
+			v, dd := d.evalLocal(attrs[i])
+			diags = append(diags, dd...)
+			d.locals[attrs[i].Name] = v
+		})
+	return diags
+}
+
+// collectLocals returns the locals of every block in declaration order,
+// for stable diagnostics, and reports those defined twice.
+func (d *decoder) collectLocals(blocks hcl.Blocks) ([]*hcl.Attribute, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
-	attrs := map[string]*hcl.Attribute{}
-	var order []string // declaration order, for stable diagnostics
+	seen := map[string]*hcl.Attribute{}
+	var attrs []*hcl.Attribute
 	for _, b := range blocks {
 		as, dd := b.Body.JustAttributes()
 		diags = append(diags, dd...)
 		for _, a := range sortedAttrs(as) {
-			if prev, dup := attrs[a.Name]; dup {
+			if prev, dup := seen[a.Name]; dup {
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Duplicate local",
@@ -28,54 +68,12 @@ func (d *decoder) decodeLocals(blocks hcl.Blocks) hcl.Diagnostics {
 				})
 				continue
 			}
-			attrs[a.Name] = a
-			order = append(order, a.Name)
+			seen[a.Name] = a
+			attrs = append(attrs, a)
 			d.declaredLocals[a.Name] = true
 		}
 	}
-	const (
-		unvisited = iota
-		visiting
-		done
-	)
-	state := map[string]int{}
-	var stack []string
-	var visit func(name string)
-	visit = func(name string) {
-		state[name] = visiting
-		stack = append(stack, name)
-		a := attrs[name]
-		for _, tr := range a.Expr.Variables() {
-			dep := localName(tr)
-			if _, ok := attrs[dep]; !ok || dep == "" {
-				continue
-			}
-			switch state[dep] {
-			case unvisited:
-				visit(dep)
-			case visiting:
-				diag, cycle := cycleDiag(stack, dep, tr)
-				diags = append(diags, diag)
-				for _, n := range cycle {
-					d.locals[n] = cty.DynamicVal
-				}
-			}
-		}
-		stack = stack[:len(stack)-1]
-		state[name] = done
-		if _, set := d.locals[name]; set {
-			return // set to unknown by a cycle through it
-		}
-		v, dd := d.evalLocal(a)
-		diags = append(diags, dd...)
-		d.locals[name] = v
-	}
-	for _, name := range order {
-		if state[name] == unvisited {
-			visit(name)
-		}
-	}
-	return diags
+	return attrs, diags
 }
 
 // evalLocal evaluates one local whose dependencies are all evaluated. Marks
@@ -103,25 +101,19 @@ func (d *decoder) evalLocal(a *hcl.Attribute) (cty.Value, hcl.Diagnostics) {
 	return v, diags
 }
 
-// cycleDiag reports the cycle closed by a reference to dep from the top
-// of the stack, and leaves every local on it unknown.
-func cycleDiag(stack []string, dep string, tr hcl.Traversal) (*hcl.Diagnostic, []string) {
-	start := len(stack) - 1
-	for stack[start] != dep {
-		start--
+// cycleDiag reports a cycle of locals (path in reference order, closed by
+// the reference tr).
+func cycleDiag(attrs []*hcl.Attribute, path []int, tr hcl.Traversal) *hcl.Diagnostic {
+	names := make([]string, len(path))
+	for k, n := range path {
+		names[k] = "local." + attrs[n].Name
 	}
-	cycle := stack[start:]
-	path := make([]string, 0, len(stack)-start+1)
-	for _, n := range stack[start:] {
-		path = append(path, "local."+n)
-	}
-	path = append(path, "local."+dep)
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Cycle in locals",
-		Detail:   fmt.Sprintf("The local values refer to each other in a loop: %s.", strings.Join(path, " -> ")),
+		Detail:   fmt.Sprintf("The local values refer to each other in a loop: %s.", strings.Join(names, " -> ")),
 		Subject:  tr.SourceRange().Ptr(),
-	}, cycle
+	}
 }
 
 // localName returns NAME for a local.NAME traversal, else "".

@@ -50,6 +50,16 @@ func (d *decoder) decodeInstance(sb *stepBlock, i int, ctx *hcl.EvalContext) (*p
 		step.User, _, dd = d.evalString(a, ctx)
 		add(dd)
 	}
+	add(d.decodeControl(step, attrs, ctx))
+	add(d.decodeNested(step, sb.content.Blocks, ctx))
+	return step, diags
+}
+
+// decodeControl sets how the step's run is controlled: its timeout,
+// retries, allow_failure and when.
+func (d *decoder) decodeControl(step *pipeline.Step, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	add := func(dd hcl.Diagnostics) { diags = append(diags, dd...) }
 	if a, ok := attrs["timeout"]; ok {
 		var dd hcl.Diagnostics
 		step.Timeout, dd = d.evalDuration(a, ctx)
@@ -70,8 +80,7 @@ func (d *decoder) decodeInstance(sb *stepBlock, i int, ctx *hcl.EvalContext) (*p
 		step.Skip = known && !b
 		add(dd)
 	}
-	add(d.decodeNested(step, sb.content.Blocks, ctx))
-	return step, diags
+	return diags
 }
 
 // decodeCommand sets the command from command, or from shell + script.
