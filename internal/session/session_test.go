@@ -79,11 +79,13 @@ func TestRunKinds(t *testing.T) {
 		eng  func() *fake.Engine
 		want errkind.Kind
 	}{
-		"ok":      {func() *fake.Engine { return fake.New() }, errkind.OK},
-		"failed":  {func() *fake.Engine { return fake.New().On("a", fake.Script{Exit: 3}) }, errkind.Failed},
-		"engine":  {func() *fake.Engine { return fake.New().FailPull("busybox:latest", cerrdefs.ErrUnavailable) }, errkind.Engine},
-		"oom":     {func() *fake.Engine { return fake.New().On("b", fake.Script{Exit: 137, OOMKilled: true}) }, errkind.Failed},
-		"refused": {func() *fake.Engine { return fake.New().On("a", fake.Script{Fail: map[string]error{"Create": errors.New("no")}}) }, errkind.Engine},
+		"ok":     {func() *fake.Engine { return fake.New() }, errkind.OK},
+		"failed": {func() *fake.Engine { return fake.New().On("a", fake.Script{Exit: 3}) }, errkind.Failed},
+		"engine": {func() *fake.Engine { return fake.New().FailPull("busybox:latest", cerrdefs.ErrUnavailable) }, errkind.Engine},
+		"oom":    {func() *fake.Engine { return fake.New().On("b", fake.Script{Exit: 137, OOMKilled: true}) }, errkind.Failed},
+		"refused": {func() *fake.Engine {
+			return fake.New().On("a", fake.Script{Fail: map[string]error{"Create": errors.New("no")}})
+		}, errkind.Engine},
 	}
 	for name, c := range cases {
 		r := runFake(t, context.Background(), g, c.eng(), Options{})
