@@ -12,10 +12,7 @@ import (
 // CopyTo unpacks the tar stream into the container's files, so a later
 // CopyFrom of the same paths returns what came in, as on a real engine.
 func (e *Engine) CopyTo(ctx context.Context, id, dir string, content io.Reader) error {
-	if err := e.hang(ctx); err != nil {
-		return err
-	}
-	if err := e.fault("CopyTo"); err != nil {
+	if err := e.enter(ctx, "CopyTo"); err != nil {
 		return err
 	}
 	c, err := e.get(id)

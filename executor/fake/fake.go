@@ -117,6 +117,15 @@ func (e *Engine) hang(ctx context.Context) error {
 	}
 }
 
+// enter is how every scripted call begins: it blocks while the engine
+// hangs, then injects the random fault for method, if any.
+func (e *Engine) enter(ctx context.Context, method string) error {
+	if err := e.hang(ctx); err != nil {
+		return err
+	}
+	return e.fault(method)
+}
+
 // FailPull makes EnsureImage fail for image with err.
 func (e *Engine) FailPull(image string, err error) *Engine {
 	e.mu.Lock()
@@ -163,10 +172,7 @@ func (e *Engine) Ping(ctx context.Context) error {
 // EnsureImage records the pull; it fails only when FailPull says so or a
 // fault is injected.
 func (e *Engine) EnsureImage(ctx context.Context, req executor.ImageRequest) error {
-	if err := e.hang(ctx); err != nil {
-		return err
-	}
-	if err := e.fault("EnsureImage"); err != nil {
+	if err := e.enter(ctx, "EnsureImage"); err != nil {
 		return err
 	}
 	e.mu.Lock()
@@ -213,10 +219,7 @@ func progress(req executor.ImageRequest, p executor.PullProgress) {
 // Create records a container for spec.
 func (e *Engine) Create(ctx context.Context, spec *executor.ContainerSpec) (string, error) {
 	step := spec.Labels[executor.LabelStep]
-	if err := e.hang(ctx); err != nil {
-		return "", err
-	}
-	if err := e.fault("Create"); err != nil {
+	if err := e.enter(ctx, "Create"); err != nil {
 		return "", err
 	}
 	e.mu.Lock()
@@ -273,10 +276,7 @@ func (e *Engine) get(id string) (*container, error) {
 // Remove marks the container removed (and so stopped); unknown IDs and
 // names are success.
 func (e *Engine) Remove(ctx context.Context, id string) error {
-	if err := e.hang(ctx); err != nil {
-		return err
-	}
-	if err := e.fault("Remove"); err != nil {
+	if err := e.enter(ctx, "Remove"); err != nil {
 		return err
 	}
 	e.mu.Lock()

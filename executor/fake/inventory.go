@@ -112,10 +112,7 @@ func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]exe
 
 // listing is what every listing does first: hang, inject faults, fail.
 func (e *Engine) listing(ctx context.Context) error {
-	if err := e.hang(ctx); err != nil {
-		return err
-	}
-	if err := e.fault("Resources"); err != nil {
+	if err := e.enter(ctx, "Resources"); err != nil {
 		return err
 	}
 	e.mu.Lock()

@@ -19,10 +19,7 @@ func (e *Engine) RemoveResource(ctx context.Context, r executor.Resource) error 
 	if r.Kind != executor.ResourceNetwork && r.Kind != executor.ResourceVolume {
 		return fmt.Errorf("unknown resource kind %q", r.Kind)
 	}
-	if err := e.hang(ctx); err != nil {
-		return err
-	}
-	if err := e.fault("RemoveResource"); err != nil {
+	if err := e.enter(ctx, "RemoveResource"); err != nil {
 		return err
 	}
 	e.mu.Lock()

@@ -18,10 +18,7 @@ import (
 // the exit status. Cancellation ends it with ctx's error, as Docker's does;
 // Stop ends it with exit code 143 (137 when it had to kill).
 func (e *Engine) Run(ctx context.Context, id string, stdout, stderr io.Writer) (executor.ExitStatus, error) {
-	if err := e.hang(ctx); err != nil {
-		return executor.ExitStatus{}, err
-	}
-	if err := e.fault("Run"); err != nil {
+	if err := e.enter(ctx, "Run"); err != nil {
 		return executor.ExitStatus{}, err
 	}
 	c, err := e.get(id)
@@ -76,10 +73,7 @@ func (e *Engine) Run(ctx context.Context, id string, stdout, stderr io.Writer) (
 // Stop ends the container's Run: at once, or for a container that ignores
 // SIGTERM, after grace or when ctx ends (a kill).
 func (e *Engine) Stop(ctx context.Context, id string, grace time.Duration) error {
-	if err := e.hang(ctx); err != nil {
-		return err
-	}
-	if err := e.fault("Stop"); err != nil {
+	if err := e.enter(ctx, "Stop"); err != nil {
 		return err
 	}
 	e.mu.Lock()
@@ -109,10 +103,7 @@ func (e *Engine) Stop(ctx context.Context, id string, grace time.Duration) error
 // CopyFrom returns a tar of the scripted files under p, rooted at p's base
 // name like the archive endpoint.
 func (e *Engine) CopyFrom(ctx context.Context, id, p string) (io.ReadCloser, error) {
-	if err := e.hang(ctx); err != nil {
-		return nil, err
-	}
-	if err := e.fault("CopyFrom"); err != nil {
+	if err := e.enter(ctx, "CopyFrom"); err != nil {
 		return nil, err
 	}
 	c, err := e.get(id)
