@@ -123,12 +123,7 @@ step "fails" {
 // run record and the artifacts directory, the JUnit file and the GitHub
 // step summary; nor does it name a file.
 func TestSensitiveValuesReachNoSink(t *testing.T) {
-	dockertest.Engine(t)
-	tag := "busybox:" + leakValues["image tag"]
-	if out, err := exec.Command("docker", "tag", "busybox:latest", tag).CombinedOutput(); err != nil {
-		t.Fatalf("docker tag: %v\n%s", err, out)
-	}
-	t.Cleanup(func() { dockertest.RemoveImage(tag) })
+	tagLeakImage(t)
 	env := []string{"RUNJOB_LEAK_TOKEN=" + leakValues["secret (env)"]}
 	for _, format := range []string{"plain", "json", "github"} {
 		t.Run(format, func(t *testing.T) {
@@ -179,6 +174,20 @@ func TestSensitiveValuesReachNoSink(t *testing.T) {
 	}
 }
 
+// The live view (tty) masks too: the screen shows no value.
+func TestSensitiveValuesReachNoLiveView(t *testing.T) {
+	tagLeakImage(t)
+	screen := tmuxRun(t, leakPipeline, 200, "", "RUNJOB_LEAK_TOKEN="+leakValues["secret (env)"])
+	if !strings.Contains(screen, "EXIT=1") || !strings.Contains(screen, "***") {
+		t.Fatalf("want exit 1 and masked values on the screen:\n%s", screen)
+	}
+	for field, v := range leakValues {
+		if strings.Contains(screen, strings.TrimPrefix(v, "/")) {
+			t.Errorf("the %s value %q leaked onto the screen:\n%s", field, v, screen)
+		}
+	}
+}
+
 // The views of a pipeline show sensitive values as (sensitive).
 func TestSensitiveValuesReachNoView(t *testing.T) {
 	p := write(t, leakPipeline)
@@ -207,4 +216,15 @@ func allFiles(t *testing.T, dir string) []string {
 		return nil
 	})
 	return files
+}
+
+// tagLeakImage gives busybox the sensitive tag leakPipeline's steps use.
+func tagLeakImage(t *testing.T) {
+	t.Helper()
+	dockertest.Engine(t)
+	tag := "busybox:" + leakValues["image tag"]
+	if out, err := exec.Command("docker", "tag", "busybox:latest", tag).CombinedOutput(); err != nil {
+		t.Fatalf("docker tag: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { dockertest.RemoveImage(tag) })
 }
