@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +14,7 @@ import (
 // leakValues are the sensitive values of leakPipeline, one per field a user
 // can set, each distinct so a leak says which field it came through.
 var leakValues = map[string]string{
-	"image tag":         "svtag-Q7x1",
+	"image tag":         leakTag,
 	"workdir":           "/wd-Sv9k2",
 	"artifact path":     "/art-Sv4m8",
 	"input to":          "/in-Sv3p6",
@@ -25,7 +26,13 @@ var leakValues = map[string]string{
 	"service env (var)": "senv-Sv1n5",
 }
 
-const leakPipeline = `
+// leakTag is the sensitive image tag, unique per test process: concurrent
+// test runs on one engine must not remove each other's tag.
+var leakTag = fmt.Sprintf("svtag-%d-Q7x1", os.Getpid())
+
+var leakPipeline = strings.ReplaceAll(leakPipelineSource, "svtag-Q7x1", leakTag)
+
+const leakPipelineSource = `
 variable "tag"   {
   sensitive = true
   default   = "svtag-Q7x1"
