@@ -16,7 +16,7 @@ setup:
 
 ## build: build bin/runjob
 build:
-	$(GO) build -o $(BIN) ./cmd/runjob
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/runjob
 
 ## demo: run examples/hello.hcl against the engine
 demo: setup build

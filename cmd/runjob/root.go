@@ -53,6 +53,8 @@ func newRootCmd(stdout, stderr io.Writer, cmds commands) *cobra.Command {
 	addRunFlags(root, runOpts)
 	root.AddCommand(newRunCmd(s, cmds.run), newValidateCmd(s, cmds.validate),
 		newListCmd(s, cmds.list), newGraphCmd(s, cmds.graph), newFmtCmd(stdout, stderr, cmds.fmt))
-	root.AddCommand(newPruneCmd(stdout, stderr, cmds.prune), newCacheCmd(stdout, stderr))
+	root.AddCommand(newPruneCmd(stdout, stderr, cmds.prune), newCacheCmd(stdout, stderr), newVersionCmd(stdout))
+	root.Version = currentVersion().String()
+	root.SetVersionTemplate("{{.Version}}\n")
 	return root
 }
