@@ -97,7 +97,8 @@ func WithStopTimeout(d time.Duration) Option {
 
 // WithForceStop makes stops kill containers at once, without grace, from
 // the moment ctx ends: the CLI ends it on a second Ctrl-C. Removal still
-// happens.
+// happens. It is also what ends on_failure and always steps, which the
+// run's own cancellation leaves running.
 func WithForceStop(ctx context.Context) Option { return func(e *Executor) { e.force = ctx } }
 
 // WithKeepOnFailure keeps the container of a failed step (failed, timeout,
