@@ -1,6 +1,8 @@
 // Package executor runs a pipeline graph on an Engine: a scheduler that
-// starts each step as soon as its own dependencies have succeeded, at most N
-// at once, and reports lifecycle events and container output as it goes.
+// starts each step as soon as its own dependencies have succeeded (an
+// on_failure or always step: once everything it depends on has finished),
+// at most N at once, and reports lifecycle events and container output as
+// it goes.
 package executor
 
 import (
@@ -95,7 +97,8 @@ func WithStopTimeout(d time.Duration) Option {
 
 // WithForceStop makes stops kill containers at once, without grace, from
 // the moment ctx ends: the CLI ends it on a second Ctrl-C. Removal still
-// happens.
+// happens. It is also what ends on_failure and always steps, which the
+// run's own cancellation leaves running.
 func WithForceStop(ctx context.Context) Option { return func(e *Executor) { e.force = ctx } }
 
 // WithKeepOnFailure keeps the container of a failed step (failed, timeout,
@@ -175,7 +178,8 @@ func (e *Executor) emit(ev Event) {
 // Result; the error return is only for the run itself: an *EngineError when
 // the engine became unusable mid-run (the Result is still complete, its
 // unfinished steps cancelled). Cancellation of ctx shows as cancelled steps,
-// the pipeline's timeout as timed-out and cancelled ones.
+// the pipeline's timeout as timed-out and cancelled ones; on_failure and
+// always steps still run after either, until the force context ends.
 func (e *Executor) Run(ctx context.Context, g *pipeline.Graph) (*Result, error) {
 	p := g.Pipeline()
 	res := &Result{RunID: e.runID, Pipeline: p.Name, Started: time.Now()}

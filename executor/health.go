@@ -53,4 +53,5 @@ func (s *schedule) engineLost(err error) {
 	s.engineErr = &EngineError{Err: err}
 	s.markLost()
 	s.cancel(s.engineErr)
+	s.cancelLate(s.engineErr)
 }

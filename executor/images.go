@@ -18,7 +18,9 @@ const pullEvery = 500 * time.Millisecond
 // or for their own cancellation. Workers and services call ensure
 // concurrently; different images are prepared at the same time. A waiter
 // that gives up does not end the pull it waits for, and a pull that failed
-// (cancellation included) fails every step that waited for it.
+// fails every step that waited for it, unless it failed because its own
+// context ended while the waiter's lives (a cleanup step running after an
+// interrupt): then the waiter, and whoever asks later, pulls again.
 type images struct {
 	e    *Executor
 	mu   sync.Mutex
@@ -29,6 +31,8 @@ type images struct {
 type imageOnce struct {
 	done chan struct{}
 	err  error
+	// abandoned: the pull ended because its context did.
+	abandoned bool
 }
 
 // ensure makes step's image available.
@@ -38,23 +42,47 @@ func (im *images) ensure(ctx context.Context, step *pipeline.Step) error {
 		policy = pipeline.PullMissing
 	}
 	key := string(policy) + " " + step.Image
-	im.mu.Lock()
-	o, shared := im.once[key]
-	if !shared {
-		o = &imageOnce{done: make(chan struct{})}
-		im.once[key] = o
-	}
-	im.mu.Unlock()
-	if shared {
+	for {
+		o, shared := im.claim(key)
+		if !shared {
+			return im.pull(ctx, key, o, step, policy)
+		}
 		select {
 		case <-o.done:
+			if o.abandoned && ctx.Err() == nil {
+				continue
+			}
 			return o.err
 		case <-ctx.Done():
 			return context.Cause(ctx)
 		}
 	}
+}
+
+// claim returns key's preparation; shared is false when the caller is the
+// first to ask and must pull.
+func (im *images) claim(key string) (o *imageOnce, shared bool) {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	o, shared = im.once[key]
+	if !shared {
+		o = &imageOnce{done: make(chan struct{})}
+		im.once[key] = o
+	}
+	return o, shared
+}
+
+// pull prepares the image for everyone waiting on o; an abandoned pull is
+// forgotten, so the next to ask tries again.
+func (im *images) pull(ctx context.Context, key string, o *imageOnce, step *pipeline.Step, policy pipeline.PullPolicy) error {
 	defer close(o.done)
 	o.err = im.e.pull(ctx, step.Name, step.Image, policy)
+	if o.err != nil && ctx.Err() != nil {
+		o.abandoned = true
+		im.mu.Lock()
+		delete(im.once, key)
+		im.mu.Unlock()
+	}
 	return o.err
 }
 

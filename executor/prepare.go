@@ -33,7 +33,7 @@ func (s *schedule) prepareAhead(ctx context.Context, i int) {
 // prepared, and has every dependency submitted and not failed.
 func (s *schedule) preparable(d int) bool {
 	step := s.g.Step(d)
-	if s.waiting[d] < 0 || s.res.Steps[d].Status != StatusPending || step.Skip ||
+	if s.waiting[d] < 0 || s.res.Steps[d].Status != StatusPending || step.Skip || s.isLate(d) ||
 		len(step.Services) > 0 || len(step.Caches) > 0 {
 		return false
 	}

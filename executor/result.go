@@ -28,8 +28,9 @@ const (
 	// Err says which) but has allow_failure set, so neither the pipeline
 	// nor its dependents count it as a failure.
 	StatusFailedAllowed Status = "failed_allowed"
-	// StatusSkipped: the step never ran because its `when` was false or a
-	// dependency did not succeed (Err says which).
+	// StatusSkipped: the step never ran because its `when` was false, a
+	// dependency did not succeed, or it runs on_failure and nothing it
+	// depends on failed (Err says which).
 	StatusSkipped Status = "skipped"
 	// StatusCancelled: the run was interrupted, or fail-fast stopped it,
 	// before or while the step ran (Err says which).

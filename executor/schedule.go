@@ -32,6 +32,15 @@ type schedule struct {
 
 	ahead    *ahead
 	services *services
+
+	// The late steps' state (late.go): their context, the ancestors each
+	// waits for, the late steps watching each step, and those due to be
+	// decided.
+	late       context.Context
+	cancelLate context.CancelCauseFunc
+	ancestors  [][]int
+	watchers   [][]int
+	due        []int
 }
 
 func newSchedule(e *Executor, g *pipeline.Graph, res *Result, cancel context.CancelCauseFunc, failFast bool, concurrency int) *schedule {
@@ -49,6 +58,7 @@ func newSchedule(e *Executor, g *pipeline.Graph, res *Result, cancel context.Can
 func (s *schedule) run(ctx context.Context, concurrency int) {
 	n := s.g.Len()
 	defer s.markLost()
+	defer s.startLate(ctx)()
 	// Deferred first, so it runs last: after the workers, and after the
 	// background removals of step containers, which must leave the run
 	// network before it can be removed.
@@ -64,15 +74,18 @@ func (s *schedule) run(ctx context.Context, concurrency int) {
 		defer func() { stopWatch(); <-watching }()
 	}
 
-	for i := range n {
-		s.waiting[i] = len(s.g.Deps(i))
-	}
+	s.initWaiting()
 	// Steps become ready in declaration order, so output order is stable.
 	for i := range n {
-		if s.waiting[i] == 0 && s.res.Steps[i].Status == StatusPending {
+		switch {
+		case s.waiting[i] != 0 || s.res.Steps[i].Status != StatusPending:
+		case s.isLate(i):
+			s.decide(ctx, workers, i)
+		default:
 			s.submit(ctx, workers, i)
 		}
 	}
+	s.decideDue(ctx, workers)
 	cancelled := ctx.Done()
 	for s.finished < n {
 		select {
@@ -84,14 +97,16 @@ func (s *schedule) run(ctx context.Context, concurrency int) {
 			cancelled = nil
 			s.cancelPending(ctx)
 		}
+		s.decideDue(ctx, workers)
 	}
 }
 
 // cancelPending marks every step not yet submitted as cancelled: it will
-// never start. Running steps see ctx themselves and report back.
+// never start. Running steps see ctx themselves and report back. Late
+// steps are left to be decided when their ancestors have finished.
 func (s *schedule) cancelPending(ctx context.Context) {
 	for i, r := range s.res.Steps {
-		if s.waiting[i] >= 0 && r.Status == StatusPending {
+		if s.waiting[i] >= 0 && r.Status == StatusPending && !s.isLate(i) {
 			s.markDone(i, StatusCancelled, context.Cause(ctx))
 		}
 	}
@@ -99,10 +114,11 @@ func (s *schedule) cancelPending(ctx context.Context) {
 
 // submit queues step i on the pool. waiting[i] becomes -1 so the step is
 // known to be in flight. A step whose `when` is false is skipped instead,
-// and so are its dependents.
+// and so are its dependents. A late step runs on late (late.go).
 func (s *schedule) submit(ctx context.Context, workers interface{ Go(func()) }, i int) {
-	if ctx.Err() != nil {
-		s.markDone(i, StatusCancelled, context.Cause(ctx))
+	sctx := s.stepContext(ctx, i)
+	if sctx.Err() != nil {
+		s.markDone(i, StatusCancelled, context.Cause(sctx))
 		return
 	}
 	step := s.g.Step(i)
@@ -113,7 +129,7 @@ func (s *schedule) submit(ctx context.Context, workers interface{ Go(func()) }, 
 	s.waiting[i] = -1
 	s.e.emit(Event{Kind: EventStepQueued, Step: step.Name, Image: step.Image})
 	workers.Go(func() {
-		s.doneCh <- done{index: i, result: s.runStep(ctx, i, step)}
+		s.doneCh <- done{index: i, result: s.runStep(sctx, i, step)}
 	})
 	s.prepareAhead(ctx, i)
 }
@@ -123,6 +139,7 @@ func (s *schedule) submit(ctx context.Context, workers interface{ Go(func()) }, 
 func (s *schedule) finish(ctx context.Context, workers interface{ Go(func()) }, i int, r *StepResult) {
 	s.res.Steps[i] = r
 	s.finished++
+	s.settled(i)
 	s.services.release(s.g.Step(i))
 	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Attempt: len(r.Attempts), Result: r})
 	switch {
@@ -138,7 +155,7 @@ func (s *schedule) finish(ctx context.Context, workers interface{ Go(func()) }, 
 		return
 	}
 	for _, d := range s.g.Dependents(i) {
-		if s.res.Steps[d].Status != StatusPending || s.waiting[d] < 0 {
+		if s.res.Steps[d].Status != StatusPending || s.waiting[d] < 0 || s.isLate(d) {
 			continue
 		}
 		if !r.Status.succeeded() {
@@ -151,11 +168,12 @@ func (s *schedule) finish(ctx context.Context, workers interface{ Go(func()) }, 
 	}
 }
 
-// skip marks step i and, transitively, everything waiting for it.
+// skip marks step i and, transitively, everything waiting for it but the
+// late steps.
 func (s *schedule) skip(i int, why error) {
 	s.markDone(i, StatusSkipped, why)
 	for _, d := range s.g.Dependents(i) {
-		if s.res.Steps[d].Status == StatusPending && s.waiting[d] >= 0 {
+		if s.res.Steps[d].Status == StatusPending && s.waiting[d] >= 0 && !s.isLate(d) {
 			s.skip(d, dependencyFailed(s.g.Step(i).Name, StatusSkipped))
 		}
 	}
@@ -167,6 +185,7 @@ func (s *schedule) markDone(i int, st Status, why error) {
 	r.Status, r.Err = st, why
 	s.discardPrepared(i)
 	s.finished++
+	s.settled(i)
 	s.services.release(s.g.Step(i))
 	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Result: r})
 }

@@ -33,6 +33,7 @@ func NewGraph(p *Pipeline) (*Graph, error) {
 		}
 		g.index[s.Name] = i
 		checkArtifacts(s, &errs)
+		checkWhen(s, &errs)
 	}
 	g.deps = make([][]int, len(p.Steps))
 	g.dependents = make([][]int, len(p.Steps))
@@ -46,6 +47,12 @@ func NewGraph(p *Pipeline) (*Graph, error) {
 		}
 		for _, in := range g.checkInputs(s, &errs) {
 			g.addEdge(i, in, &errs)
+		}
+	}
+	for i, s := range p.Steps {
+		if g.index[s.Name] == i && s.When == WhenOnFailure && len(g.deps[i]) == 0 {
+			errs.add(cmpPos(s.WhenPos, s.Pos), "Step never runs", s.Name,
+				"step %q runs only when one of its dependencies failed, and it has none; name the steps whose failure it handles in depends_on", s.Name)
 		}
 	}
 	for _, cycle := range g.cycles() {
@@ -100,6 +107,47 @@ func checkArtifacts(s *Step, errs *Errors) {
 			errs.add(a.Pos, "Invalid artifact condition", s.Name, "artifact %q: when = %q, want on_success, on_failure or always", a.Name, a.When)
 		}
 	}
+}
+
+// checkWhen rejects a step condition that is not one of the words.
+func checkWhen(s *Step, errs *Errors) {
+	switch s.When {
+	case "", WhenOnSuccess, WhenOnFailure, WhenAlways:
+	default:
+		errs.add(cmpPos(s.WhenPos, s.Pos), "Invalid step condition", s.Name, "step %q: when = %q, want on_success, on_failure, always, true or false", s.Name, s.When)
+	}
+}
+
+// cmpPos returns the first known position.
+func cmpPos(ps ...Pos) Pos {
+	for _, p := range ps {
+		if !p.IsZero() {
+			return p
+		}
+	}
+	return Pos{}
+}
+
+// Ancestors returns every step that step i waits for, directly or
+// transitively, in declaration order.
+func (g *Graph) Ancestors(i int) []int {
+	seen := make([]bool, g.Len())
+	stack := slices.Clone(g.deps[i])
+	for len(stack) > 0 {
+		j := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if !seen[j] {
+			seen[j] = true
+			stack = append(stack, g.deps[j]...)
+		}
+	}
+	var out []int
+	for j, ok := range seen {
+		if ok {
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 // Pipeline returns the pipeline the graph was built from.

@@ -79,6 +79,11 @@ type Step struct {
 	// Skip is true when the step's `when` was false: it is reported skipped
 	// and never runs, and neither do its dependents.
 	Skip bool
+	// When says after which outcomes of its dependencies the step runs
+	// ("" means WhenOnSuccess). It is never set together with Skip.
+	When Condition
+	// WhenPos is where `when` was written (zero when it was not).
+	WhenPos Pos
 	// Resources limit the container.
 	Resources Resources
 	// Artifacts are directories or files exported after the step exits.
@@ -102,6 +107,28 @@ const (
 	PullAlways  PullPolicy = "always"  // every run, once per image
 	PullNever   PullPolicy = "never"   // never; a missing image is an error
 )
+
+// Condition says after which outcomes of its dependencies a step runs.
+type Condition string
+
+// Step conditions, the words GitLab CI uses.
+const (
+	// WhenOnSuccess: the step runs once every dependency succeeded (ok or
+	// failed_allowed); the default.
+	WhenOnSuccess Condition = "on_success"
+	// WhenOnFailure: the step runs once every step it depends on, directly
+	// or transitively, has finished, and only if one of them failed (an
+	// allowed failure does not count); otherwise it is skipped.
+	WhenOnFailure Condition = "on_failure"
+	// WhenAlways: the step runs once every step it depends on, directly or
+	// transitively, has finished, whatever their outcome.
+	WhenAlways Condition = "always"
+)
+
+// AfterFailure reports whether a step with condition c may run after a
+// dependency failed (on_failure and always): such a step waits for all of
+// its ancestors and is not skipped, or cancelled, on their account.
+func (c Condition) AfterFailure() bool { return c == WhenOnFailure || c == WhenAlways }
 
 // Resources are a container's limits; zero means unlimited.
 type Resources struct {

@@ -23,6 +23,8 @@ type graphStep struct {
 	Image     string   `json:"image"`
 	DependsOn []string `json:"depends_on"` // never null
 	Skip      bool     `json:"skip,omitempty"`
+	// When is "on_failure" or "always"; omitted for on_success.
+	When string `json:"when,omitempty"`
 	// Layer, Order and the box come from report.NewLayout, as drawn in
 	// report.html.
 	Layer int     `json:"layer"`
@@ -42,8 +44,12 @@ func graphJSON(g *pipeline.Graph, lay report.Layout) (string, error) {
 			deps = []string{}
 		}
 		n := lay.Nodes[i]
-		out.Steps = append(out.Steps, graphStep{Name: s.Name, Base: s.Base, Key: s.Key, Image: s.Image, DependsOn: deps, Skip: s.Skip,
-			Layer: n.Layer, Order: n.Order, X: n.X, Y: n.Y, W: n.W, H: n.H})
+		gs := graphStep{Name: s.Name, Base: s.Base, Key: s.Key, Image: s.Image, DependsOn: deps, Skip: s.Skip,
+			Layer: n.Layer, Order: n.Order, X: n.X, Y: n.Y, W: n.W, H: n.H}
+		if s.When.AfterFailure() {
+			gs.When = string(s.When)
+		}
+		out.Steps = append(out.Steps, gs)
 	}
 	for _, i := range g.Order() {
 		out.Order = append(out.Order, g.Step(i).Name)

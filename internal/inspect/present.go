@@ -67,6 +67,9 @@ func notes(s *pipeline.Step) []string {
 	if s.Skip {
 		out = append(out, "skipped (when = false)")
 	}
+	if s.When.AfterFailure() {
+		out = append(out, "when = "+string(s.When))
+	}
 	if s.Key != "" {
 		out = append(out, fmt.Sprintf("instance of %s", s.Base))
 	}

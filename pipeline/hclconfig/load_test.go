@@ -132,7 +132,7 @@ func prune(v any) any {
 	case map[string]any:
 		for k, e := range v {
 			e = prune(e)
-			if k == "Pos" || e == nil || e == "" || e == 0.0 || e == false {
+			if k == "Pos" || k == "WhenPos" || e == nil || e == "" || e == 0.0 || e == false {
 				delete(v, k)
 				continue
 			}

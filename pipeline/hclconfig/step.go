@@ -1,7 +1,11 @@
 package hclconfig
 
 import (
+	"fmt"
+	"strconv"
+
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/runjob/runjob/pipeline"
 )
@@ -76,9 +80,40 @@ func (d *decoder) decodeControl(step *pipeline.Step, attrs hcl.Attributes, ctx *
 		add(dd)
 	}
 	if a, ok := attrs["when"]; ok {
-		b, known, dd := d.evalBool(a, ctx)
-		step.Skip = known && !b
-		add(dd)
+		add(d.decodeWhen(step, a, ctx))
+	}
+	return diags
+}
+
+// decodeWhen reads `when`: a bool (false skips the step, as it always
+// has), or one of the condition words. A string that reads as a bool
+// ("false") is that bool, as HCL's conversion would have it.
+func (d *decoder) decodeWhen(step *pipeline.Step, a *hcl.Attribute, ctx *hcl.EvalContext) hcl.Diagnostics {
+	step.WhenPos = pos(a.Expr.Range())
+	v, diags := d.eval(a, ctx, cty.DynamicPseudoType)
+	if diags.HasErrors() || !v.IsKnown() || v.IsNull() {
+		return diags
+	}
+	word := ""
+	switch v.Type() {
+	case cty.Bool:
+		step.Skip = v.False()
+		return diags
+	case cty.String:
+		word = v.AsString()
+	}
+	switch c := pipeline.Condition(word); {
+	case word == "true" || word == "false":
+		step.Skip = word == "false"
+	case c == pipeline.WhenOnSuccess || c.AfterFailure():
+		step.When = c
+	default:
+		shown := strconv.Quote(word)
+		if v.Type() != cty.String {
+			shown = "a " + v.Type().FriendlyName()
+		}
+		diags = append(diags, attrError(a, "Invalid step condition",
+			fmt.Sprintf(`when = %s: want "on_success", "on_failure", "always", true or false.`, shown)))
 	}
 	return diags
 }
