@@ -32,6 +32,7 @@ type schedule struct {
 
 	ahead    *ahead
 	services *services
+	outputs  outputStore
 }
 
 func newSchedule(e *Executor, g *pipeline.Graph, res *Result, cancel context.CancelCauseFunc, failFast bool, concurrency int) *schedule {
@@ -122,6 +123,7 @@ func (s *schedule) submit(ctx context.Context, workers interface{ Go(func()) }, 
 // releases or skips the dependents.
 func (s *schedule) finish(ctx context.Context, workers interface{ Go(func()) }, i int, r *StepResult) {
 	s.res.Steps[i] = r
+	s.outputs.record(r)
 	s.finished++
 	s.services.release(s.g.Step(i))
 	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Attempt: len(r.Attempts), Result: r})
@@ -165,6 +167,7 @@ func (s *schedule) skip(i int, why error) {
 func (s *schedule) markDone(i int, st Status, why error) {
 	r := s.res.Steps[i]
 	r.Status, r.Err = st, why
+	s.outputs.record(r)
 	s.discardPrepared(i)
 	s.finished++
 	s.services.release(s.g.Step(i))
