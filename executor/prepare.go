@@ -30,7 +30,9 @@ func (s *schedule) prepareAhead(ctx context.Context, i int) {
 }
 
 // preparable reports whether step d is still to be submitted, may be
-// prepared, and has every dependency submitted and not failed.
+// prepared, and has every dependency submitted and not failed. A step that
+// refers to outputs waits for the steps that write them to finish: its
+// container is built with their values.
 func (s *schedule) preparable(d int) bool {
 	step := s.g.Step(d)
 	if s.waiting[d] < 0 || s.res.Steps[d].Status != StatusPending || step.Skip || s.isLate(d) ||
@@ -43,7 +45,7 @@ func (s *schedule) preparable(d int) bool {
 			return false
 		}
 	}
-	return !s.ahead.has(d)
+	return !s.ahead.has(d) && s.outputsReady(d)
 }
 
 // prepare creates step d's first container in the background, bounded by
@@ -54,7 +56,11 @@ func (s *schedule) prepare(ctx context.Context, d int) {
 		if s.images.ensure(ctx, step) != nil || ctx.Err() != nil {
 			return "", "", nil // the step's own attempt reports it
 		}
-		spec, err := s.spec(d, step, 1)
+		resolved, err := s.withOutputs(step)
+		if err != nil {
+			return "", "", nil // the step's attempt fails with it
+		}
+		spec, err := s.spec(d, resolved, 1)
 		if err != nil {
 			return "", "", nil
 		}
@@ -99,7 +105,7 @@ func (s *schedule) discardAllPrepared() {
 // spec describes attempt n's container of step i, with its network and
 // mounts.
 func (s *schedule) spec(i int, step *pipeline.Step, n int) (*ContainerSpec, error) {
-	spec, err := s.e.containerSpec(i, step, n, s.labels)
+	spec, err := s.e.containerSpec(i, step, n, s.labels, s.outputs.lookup(step.Name))
 	if err != nil {
 		return nil, err
 	}

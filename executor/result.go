@@ -103,6 +103,9 @@ type StepResult struct {
 	// ImageID is the exact image the last attempt ran (sha256 of its
 	// config), when the engine reported it.
 	ImageID string
+	// Outputs are the values the step wrote to $RUNJOB_OUTPUT, by key; read
+	// only when it succeeded, nil otherwise or when it wrote none.
+	Outputs map[string]string
 }
 
 // Attempt is one run of a step's container.

@@ -41,6 +41,8 @@ type schedule struct {
 	ancestors  [][]int
 	watchers   [][]int
 	due        []int
+
+	outputs outputStore
 }
 
 func newSchedule(e *Executor, g *pipeline.Graph, res *Result, cancel context.CancelCauseFunc, failFast bool, concurrency int) *schedule {
@@ -138,6 +140,7 @@ func (s *schedule) submit(ctx context.Context, workers interface{ Go(func()) }, 
 // releases or skips the dependents.
 func (s *schedule) finish(ctx context.Context, workers interface{ Go(func()) }, i int, r *StepResult) {
 	s.res.Steps[i] = r
+	s.outputs.record(r)
 	s.finished++
 	s.settled(i)
 	s.services.release(s.g.Step(i))
@@ -183,6 +186,7 @@ func (s *schedule) skip(i int, why error) {
 func (s *schedule) markDone(i int, st Status, why error) {
 	r := s.res.Steps[i]
 	r.Status, r.Err = st, why
+	s.outputs.record(r)
 	s.discardPrepared(i)
 	s.finished++
 	s.settled(i)

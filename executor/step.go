@@ -17,7 +17,12 @@ func (s *schedule) runStep(ctx context.Context, i int, step *pipeline.Step) *Ste
 	e := s.e
 	r := &StepResult{Name: step.Name, Status: StatusPending, ExitCode: -1}
 	defer s.discardPrepared(i) // unless its first attempt took it
-	if err := s.images.ensure(ctx, step); err != nil {
+	step, err := s.withOutputs(step)
+	if err != nil {
+		r.Status, r.Err = StatusFailed, err
+		return r
+	}
+	if err = s.images.ensure(ctx, step); err != nil {
 		r.Status, r.Err = StatusError, err
 		if c := cause(ctx); c != nil {
 			r.Status, r.Err = StatusCancelled, c
@@ -25,7 +30,7 @@ func (s *schedule) runStep(ctx context.Context, i int, step *pipeline.Step) *Ste
 		return r
 	}
 	e.emit(Event{Kind: EventImageReady, Step: step.Name, Image: step.Image})
-	if err := s.services.need(ctx, step); err != nil {
+	if err = s.services.need(ctx, step); err != nil {
 		r.Status, r.Err = StatusFailed, err
 		if c := cause(ctx); c != nil {
 			r.Status, r.Err = StatusCancelled, c
@@ -58,13 +63,18 @@ func (s *schedule) runStep(ctx context.Context, i int, step *pipeline.Step) *Ste
 	return r
 }
 
-// settle ends a step's last attempt: exports its artifacts (by their
-// `when`), then removes the container, or keeps it for debugging.
+// settle ends a step's last attempt: reads its outputs (when it
+// succeeded), exports its artifacts (by their `when`), then removes the
+// container, or keeps it for debugging.
 func (s *schedule) settle(ctx context.Context, r *StepResult, step *pipeline.Step, id, name string) {
 	if id == "" {
 		return
 	}
+	s.collectOutputs(ctx, r, id)
 	s.exportArtifacts(ctx, r, step, id)
+	if r.Status != StatusOK {
+		r.Outputs = nil // an artifact failed it: its outputs are not to be used
+	}
 	if s.e.keepOnFailure && r.Status.Failed() && r.Status != StatusError {
 		r.Kept = name
 		return
@@ -106,18 +116,25 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // containerSpec describes an attempt's container. It is the one place
-// secret values enter: the env placeholders are resolved here.
-func (e *Executor) containerSpec(index int, step *pipeline.Step, attempt int, runLabels map[string]string) (*ContainerSpec, error) {
+// secret values enter: the env placeholders, secrets' and other steps'
+// outputs', are resolved here in one pass. $RUNJOB_OUTPUT is set last, so
+// the output file is where runjob reads it whatever env says.
+func (e *Executor) containerSpec(index int, step *pipeline.Step, attempt int, runLabels map[string]string,
+	outputs func(pipeline.StepOutput) (string, error)) (*ContainerSpec, error) {
 	labels := maps.Clone(runLabels)
 	labels[LabelStep] = step.Name
 	env := maps.Clone(step.Env)
+	if env == nil {
+		env = map[string]string{}
+	}
 	for k, v := range env {
-		r, err := pipeline.ResolveSecrets(v, e.secrets)
+		r, err := pipeline.ResolveEnv(v, e.secrets, outputs)
 		if err != nil {
 			return nil, fmt.Errorf("env %s: %w", k, err)
 		}
 		env[k] = r
 	}
+	env[pipeline.OutputEnv] = OutputPath
 	return &ContainerSpec{
 		Name:       containerName(e.runID, index, step.Name, attempt),
 		Image:      step.Image,

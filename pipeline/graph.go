@@ -20,9 +20,9 @@ type Graph struct {
 // NewGraph validates p and builds its dependency graph. All problems are
 // reported at once as an Errors value, each with the position it concerns.
 //
-// A step waits for the steps in its DependsOn and for the steps whose
-// artifacts its Inputs take, so a model built in code needs no duplicate
-// edge for an input.
+// A step waits for the steps in its DependsOn, for the steps whose
+// artifacts its Inputs take and for those whose outputs it refers to, so a
+// model built in code needs no duplicate edge for an input or an output.
 func NewGraph(p *Pipeline) (*Graph, error) {
 	g := &Graph{p: p, index: make(map[string]int, len(p.Steps)), hints: NewSuggester(graphSuggestions)}
 	var errs Errors
@@ -47,6 +47,9 @@ func NewGraph(p *Pipeline) (*Graph, error) {
 		}
 		for _, in := range g.checkInputs(s, &errs) {
 			g.addEdge(i, in, &errs)
+		}
+		for _, o := range StepOutputRefs(s) {
+			g.addEdge(i, Dependency{Step: o.Step, Pos: s.Pos}, &errs)
 		}
 	}
 	for i, s := range p.Steps {
@@ -98,7 +101,7 @@ func checkArtifacts(s *Step, errs *Errors) {
 			errs.add(a.Pos, "Duplicate artifact", s.Name, "step %q declares artifact %q twice", s.Name, a.Name)
 		}
 		seen[a.Name] = true
-		if !strings.HasPrefix(a.Path, "/") {
+		if !AbsContainerPath(a.Path) {
 			errs.add(a.Pos, "Invalid artifact path", s.Name, "artifact %q: path %q must be absolute inside the container", a.Name, a.Path)
 		}
 		switch a.When {

@@ -1,7 +1,5 @@
 package pipeline
 
-import "strings"
-
 // checkInputs validates a step's inputs and returns the dependencies their
 // upstream artifacts imply. An input from an unknown step is reported here,
 // with the input's position, rather than as an unknown dependency.
@@ -13,7 +11,7 @@ func (g *Graph) checkInputs(s *Step, errs *Errors) []Dependency {
 			errs.add(in.Pos, "Duplicate input", s.Name, "step %q declares input %q twice", s.Name, in.Name)
 		}
 		seen[in.Name] = true
-		if !strings.HasPrefix(in.To, "/") {
+		if !AbsContainerPath(in.To) {
 			errs.add(in.Pos, "Invalid input path", s.Name, "input %q: to = %q must be an absolute path inside the container", in.Name, in.To)
 		}
 		switch {

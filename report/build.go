@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/runjob/runjob/artifacts"
@@ -59,6 +60,7 @@ func buildStep(sr *executor.StepResult, g *pipeline.Graph) Step {
 		}
 	}
 	s.ImageDigest = sr.ImageID
+	s.Outputs = maps.Clone(sr.Outputs)
 	for _, a := range sr.Attempts {
 		s.Attempts = append(s.Attempts, Attempt{
 			Number: a.Number, Status: string(a.Status), ExitCode: exitCode(a.ExitCode),

@@ -73,6 +73,9 @@ type Step struct {
 	// Attempts lists each container run, oldest first; empty if none.
 	Attempts  []Attempt  `json:"attempts"`
 	Artifacts []Artifact `json:"artifacts"`
+	// Outputs are the values the step wrote to $RUNJOB_OUTPUT; omitted when
+	// it wrote none or did not succeed.
+	Outputs map[string]string `json:"outputs,omitempty"`
 	// Log names the step's log files; nil when no output was recorded.
 	Log *Log `json:"log,omitempty"`
 }

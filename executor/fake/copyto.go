@@ -10,7 +10,10 @@ import (
 )
 
 // CopyTo unpacks the tar stream into the container's files, so a later
-// CopyFrom of the same paths returns what came in, as on a real engine.
+// CopyFrom of the same paths returns what came in, as on a real engine;
+// except where the script has a file: the container writes that one while
+// it runs (a step's $RUNJOB_OUTPUT, created empty before it starts, is
+// scripted as a Files entry at executor.OutputPath).
 func (e *Engine) CopyTo(ctx context.Context, id, dir string, content io.Reader) error {
 	if err := e.enter(ctx, "CopyTo"); err != nil {
 		return err
@@ -48,6 +51,10 @@ func (e *Engine) CopyTo(ctx context.Context, id, dir string, content io.Reader) 
 	if c.script.Files == nil {
 		c.script.Files = map[string]string{}
 	}
-	maps.Copy(c.script.Files, files)
+	for name, body := range files {
+		if _, written := c.scripted[name]; !written {
+			c.script.Files[name] = body
+		}
+	}
 	return nil
 }

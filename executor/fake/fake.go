@@ -68,15 +68,17 @@ type Engine struct {
 }
 
 type container struct {
-	step    string
-	spec    executor.ContainerSpec
-	script  Script
-	exit    int
-	removed bool
-	stop    chan struct{}
-	once    sync.Once
-	killed  bool
-	created time.Time
+	step   string
+	spec   executor.ContainerSpec
+	script Script
+	// scripted are the script's own Files, which CopyTo does not replace.
+	scripted map[string]string
+	exit     int
+	removed  bool
+	stop     chan struct{}
+	once     sync.Once
+	killed   bool
+	created  time.Time
 }
 
 // New returns an empty fake engine; unscripted steps exit 0 at once.
@@ -241,7 +243,7 @@ func (e *Engine) Create(ctx context.Context, spec *executor.ContainerSpec) (stri
 	}
 	e.nextID++
 	id := fmt.Sprintf("fake-%d", e.nextID)
-	e.containers[id] = &container{step: step, spec: *spec, script: s, exit: exit, stop: make(chan struct{}), created: time.Now()}
+	e.containers[id] = &container{step: step, spec: *spec, script: s, scripted: s.Files, exit: exit, stop: make(chan struct{}), created: time.Now()}
 	for _, m := range spec.Mounts {
 		if m.Volume != "" {
 			e.addItem(executor.ResourceVolume, m.Volume, m.Labels)

@@ -37,6 +37,7 @@ const (
 	FieldKept       = "kept_container"
 	FieldLeftovers  = "leftovers"
 	FieldRuns       = "runs"
+	FieldOutputs    = "outputs"
 )
 
 // runLogger is the run's logger over l: timestamped, with the run ID and

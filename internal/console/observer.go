@@ -77,6 +77,9 @@ func (o *logObserver) Event(ev executor.Event) {
 		if r.OOMKilled {
 			e = e.Bool(FieldOOMKilled, true)
 		}
+		if len(r.Outputs) > 0 {
+			e = e.Dict(FieldOutputs, outputsDict(r.Outputs))
+		}
 		e.Err(r.Err).Msg("step " + string(r.Status))
 	case executor.EventRunFinished:
 		r := ev.Run
@@ -121,4 +124,13 @@ func (o *logObserver) pull(l zerolog.Logger, ev executor.Event) {
 	l.Info().Str(FieldEvent, string(ev.Kind)).Str(FieldImage, ev.Image).Int(FieldLayers, p.Layers).
 		Int(FieldLayersDone, p.LayersDone).Int64(FieldBytes, p.Bytes).Int64(FieldBytesTotal, p.BytesTotal).
 		Bool(FieldDone, p.Done).Msg(msg)
+}
+
+// outputsDict is a step's outputs as a JSON object, keys sorted.
+func outputsDict(outputs map[string]string) *zerolog.Event {
+	d := zerolog.Dict()
+	for _, k := range executor.OutputNames(outputs) {
+		d = d.Str(k, outputs[k])
+	}
+	return d
 }

@@ -48,6 +48,12 @@ func summaryRows(res *executor.Result) [][]string {
 		for _, a := range s.Artifacts {
 			detail = strings.TrimSpace(fmt.Sprintf("%s artifact %s -> %s (%d files, %d bytes)", detail, a.Name, a.Dir, a.Files, a.Bytes))
 		}
+		if len(s.Outputs) > 0 {
+			if detail != "" {
+				detail += ";"
+			}
+			detail = strings.TrimSpace(detail + " outputs: " + strings.Join(executor.OutputNames(s.Outputs), ", "))
+		}
 		attempts := "-"
 		if n := len(s.Attempts); n > 0 {
 			attempts = fmt.Sprint(n)

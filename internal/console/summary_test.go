@@ -42,3 +42,12 @@ func TestSummaryGolden(t *testing.T) {
 	writeMarkdownSummary(&md, summaryResult())
 	golden(t, filepath.Join("testdata", "modes", "summary.md.golden"), md.String())
 }
+
+func TestSummaryNamesOutputs(t *testing.T) {
+	res := &executor.Result{RunID: goldenRunID, Steps: []*executor.StepResult{
+		{Name: "build", Status: executor.StatusOK, ExitCode: 0, Outputs: map[string]string{"version": "1", "notes": "n"}},
+	}}
+	if got := summaryRows(res)[0][5]; got != "outputs: notes, version" {
+		t.Errorf("DETAIL = %q", got)
+	}
+}

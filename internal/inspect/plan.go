@@ -18,7 +18,7 @@ import (
 // order: image (with a pull note), entrypoint, command, workdir, user, env
 // (one line per variable, sorted by name), depends on, services, input,
 // mount, cache (with its volume), artifact and notes. Values are padded to
-// one column.
+// one column; another step's output shows as "(output of step NAME)".
 func Plan(w io.Writer, g *pipeline.Graph) error {
 	p := g.Pipeline()
 	var b strings.Builder
@@ -35,7 +35,8 @@ func planStep(b *strings.Builder, g *pipeline.Graph, i int) {
 	s := g.Step(i)
 	field := func(name, value string) {
 		if value != "" {
-			fmt.Fprintf(b, "   %-12s %s\n", name+":", value)
+			// An output is known only once its step has run.
+			fmt.Fprintf(b, "   %-12s %s\n", name+":", pipeline.ShowOutputRefs(value))
 		}
 	}
 	field("image", s.Image+pullNote(s.Pull))

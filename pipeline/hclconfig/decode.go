@@ -33,6 +33,10 @@ type decoder struct {
 	secrets, services map[string]pipeline.Pos
 	// hints makes the "did you mean" searches (see loadSuggestions).
 	hints *pipeline.Suggester
+	// outputKeys are the output keys each step is referred to with;
+	// outputOK the attributes (by expression range) outputs may be used in.
+	outputKeys map[string][]string
+	outputOK   map[hcl.Range]bool
 }
 
 func newDecoder(l *Loader, filename string) *decoder {
@@ -45,6 +49,8 @@ func newDecoder(l *Loader, filename string) *decoder {
 		declaredVars:   map[string]bool{},
 		declaredLocals: map[string]bool{},
 		bases:          map[string]*stepBlock{},
+		outputKeys:     map[string][]string{},
+		outputOK:       map[hcl.Range]bool{},
 		sensitive:      map[string]bool{},
 		secrets:        map[string]pipeline.Pos{},
 		services:       map[string]pipeline.Pos{},

@@ -54,6 +54,11 @@ func (d *decoder) dependsOn(attr *hcl.Attribute) ([]pipeline.Dependency, []strin
 			}
 			continue
 		}
+		if !dd.HasErrors() && isOutputRef(tr) {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Step output not allowed here",
+				Detail: "depends_on lists steps, such as step.build; a reference to an output elsewhere in the step already makes it wait for that step. " + outputHelp, Subject: expr.Range().Ptr()})
+			continue
+		}
 		base, key, ok := stepRef(tr)
 		if dd.HasErrors() || !ok || len(tr) > 3 || (len(tr) == 3 && !hasKey(tr)) {
 			diags = append(diags, &hcl.Diagnostic{

@@ -20,6 +20,9 @@ func (d *decoder) eval(attr *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Type) (
 	if diags.HasErrors() {
 		return cty.NullVal(ty), diags
 	}
+	if dd := d.checkOutputUse(attr, v); dd.HasErrors() {
+		return cty.NullVal(ty), append(diags, dd...)
+	}
 	out, err := convert.Convert(v, ty)
 	if err != nil {
 		return cty.NullVal(ty), append(diags, attrError(attr, "Invalid value",

@@ -27,6 +27,8 @@ func (d *decoder) checkRefs(expr hcl.Expression, ctx *hcl.EvalContext) hcl.Diagn
 		switch {
 		case root == "each":
 			summary, detail = "each outside for_each", "each.key and each.value exist only inside a step that has for_each."
+		case root == "step" && isOutputRef(tr):
+			summary, detail = "Step output not allowed here", outputHelp
 		case root == "step":
 			summary, detail = "Step reference not allowed here", "step.NAME can be used in step blocks only; variables, locals, for_each and the pipeline block are evaluated before steps."
 		case root == "service":
@@ -123,6 +125,9 @@ func sortedKeys[V any](m map[string]V) []string {
 // instanceCheck reports step.NAME["key"] when NAME has no such instance,
 // and step.NAME.artifact.X when NAME declares no artifact X.
 func (d *decoder) instanceCheck(sb *stepBlock, tr hcl.Traversal) *hcl.Diagnostic {
+	if diag := d.outputCheck(sb, tr); diag != nil {
+		return diag
+	}
 	if diag := d.artifactCheck(sb, tr); diag != nil {
 		return diag
 	}

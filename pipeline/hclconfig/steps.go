@@ -48,9 +48,10 @@ func (d *decoder) decodeSteps(blocks hcl.Blocks) ([]*pipeline.Step, hcl.Diagnost
 			sbs = append(sbs, sb)
 		}
 	}
+	d.collectOutputs(sbs)
 	objs := make(map[string]cty.Value, len(sbs))
 	for _, sb := range sbs {
-		objs[sb.name] = stepObject(sb)
+		objs[sb.name] = d.stepObject(sb)
 	}
 	sctx := stepCtx(base, objs, d.secretObject(), d.serviceObject())
 	var steps []*pipeline.Step
@@ -105,10 +106,11 @@ func (d *decoder) declareStep(b *hcl.Block, base *hcl.EvalContext) (*stepBlock, 
 	return sb, diags
 }
 
-// stepObject is what step.NAME evaluates to: the step's name and its
-// artifacts, each an object {step, artifact} that an input's from takes.
-// A for_each step is an object of its instances by key.
-func stepObject(sb *stepBlock) cty.Value {
+// stepObject is what step.NAME evaluates to: the step's name, its
+// artifacts, each an object {step, artifact} that an input's from takes,
+// and its outputs (see outputObject). A for_each step is an object of its
+// instances by key.
+func (d *decoder) stepObject(sb *stepBlock) cty.Value {
 	instance := func(name string) cty.Value {
 		arts := map[string]cty.Value{}
 		for _, b := range sb.content.Blocks.OfType("artifact") {
@@ -120,6 +122,7 @@ func stepObject(sb *stepBlock) cty.Value {
 		return cty.ObjectVal(map[string]cty.Value{
 			"name":     cty.StringVal(name),
 			"artifact": cty.ObjectVal(arts),
+			"output":   d.outputObject(sb.name, name),
 		})
 	}
 	if !sb.forEach {
