@@ -21,8 +21,9 @@ type Graph struct {
 // reported at once as an Errors value, each with the position it concerns.
 //
 // A step waits for the steps in its DependsOn and for the steps whose
-// artifacts its Inputs take, so a model built in code needs no duplicate
-// edge for an input.
+// artifacts its Inputs take, and for the build nodes of the images its
+// Image refers to (ImageRef), so a model built in code needs no duplicate
+// edge for an input or a built image.
 func NewGraph(p *Pipeline) (*Graph, error) {
 	g := &Graph{p: p, index: make(map[string]int, len(p.Steps)), hints: NewSuggester(graphSuggestions)}
 	var errs Errors
@@ -46,6 +47,9 @@ func NewGraph(p *Pipeline) (*Graph, error) {
 		}
 		for _, in := range g.checkInputs(s, &errs) {
 			g.addEdge(i, in, &errs)
+		}
+		for _, b := range g.checkImages(s, &errs) {
+			g.addEdge(i, b, &errs)
 		}
 	}
 	for _, cycle := range g.cycles() {
