@@ -146,3 +146,19 @@ func wait(ctx context.Context, d time.Duration, gate <-chan struct{}) error {
 	}
 	return nil
 }
+
+// Spec returns the spec of the last container created for step.
+func (e *Engine) Spec(step string) (executor.ContainerSpec, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var last *container
+	for _, c := range e.containers {
+		if c.step == step && (last == nil || c.created.After(last.created)) {
+			last = c
+		}
+	}
+	if last == nil {
+		return executor.ContainerSpec{}, false
+	}
+	return last.spec, true
+}
