@@ -116,12 +116,13 @@ type Engine interface {
 
 	// Build builds an image from req.Context, a tar stream of the build
 	// context with the Dockerfile in it, as POST /build does, and returns
-	// the built image's ID (sha256 of its config). Called once per build
-	// node of a run, from that node's worker goroutine; builds of
-	// different nodes run concurrently. It reads Context to the end or
-	// fails; it never closes it. What the builder prints (its steps, what
-	// RUN instructions write) goes to req.Output as it arrives, in whole
-	// lines; Build never closes it.
+	// the built image's ID (sha256 of its config), which carries
+	// req.Labels. Called once per build node of a run, from that node's
+	// worker goroutine; builds of different nodes run concurrently. It
+	// reads Context to the end or fails; it never closes it. What the
+	// builder prints (its steps, what RUN instructions write) goes to
+	// req.Output as it arrives (a line may come in pieces); Build never
+	// closes it.
 	//
 	// A build that ran and failed (an instruction exited non-zero, a
 	// Dockerfile the builder rejects, a missing target stage or base
@@ -132,9 +133,10 @@ type Engine interface {
 	// serves unchanged instructions.
 	Build(ctx context.Context, req BuildRequest) (imageID string, err error)
 
-	// RemoveImage removes an image Build made, by ID, and its tags, but
-	// not the untagged parent images its layers came from: they are the
-	// engine's build cache, which makes the next build fast. Called when
+	// RemoveImage removes an image Build made, by ID, with its tags and
+	// whatever Build stacked under it only to label it, but not the
+	// untagged parent images of the Dockerfile's own instructions: they
+	// are the engine's build cache, which makes the next build fast. Called when
 	// the run ends, for every image it built without tags, after the
 	// containers that used it are removed, on a context detached from the
 	// run's cancellation. Idempotent: an image that does not exist is

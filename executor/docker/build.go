@@ -111,12 +111,38 @@ func (t *stepTracker) write(s string) {
 	}
 }
 
-// RemoveImage removes a built image without its untagged parents, which
-// are the classic builder's layer cache. A missing image is success.
+// RemoveImage removes a built image and the images the classic builder
+// stacked under it to add runjob's labels, one LABEL instruction each (so
+// the parents below the run's own labels would otherwise outlive it,
+// unlabelled). The untagged images of the Dockerfile's own instructions
+// stay: they are the layer cache the next build reuses. A missing image
+// is success.
 func (e *Engine) RemoveImage(ctx context.Context, id string) error {
-	_, err := e.cli.ImageRemove(ctx, id, client.ImageRemoveOptions{PruneChildren: false})
-	if err != nil && !cerrdefs.IsNotFound(err) {
-		return e.classify(ctx, fmt.Errorf("remove image %s: %w", id, err))
+	hist, err := e.cli.ImageHistory(ctx, id)
+	if cerrdefs.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return e.classify(ctx, fmt.Errorf("remove image %s: history: %w", id, err))
+	}
+	chain := []string{id}
+	for i, h := range hist.Items {
+		if i == 0 {
+			continue // id itself
+		}
+		if h.ID == "" || h.ID == "<missing>" || len(h.Tags) > 0 || !strings.Contains(h.CreatedBy, "LABEL "+labelPrefix) {
+			break
+		}
+		chain = append(chain, h.ID)
+	}
+	for _, c := range chain {
+		_, err := e.cli.ImageRemove(ctx, c, client.ImageRemoveOptions{PruneChildren: false})
+		if err != nil && !cerrdefs.IsNotFound(err) {
+			return e.classify(ctx, fmt.Errorf("remove image %s: %w", c, err))
+		}
 	}
 	return nil
 }
+
+// labelPrefix starts every label runjob puts on what it creates.
+const labelPrefix = "io.runjob."
