@@ -37,6 +37,8 @@ const (
 	FieldKept       = "kept_container"
 	FieldLeftovers  = "leftovers"
 	FieldRuns       = "runs"
+	FieldNode       = "node"
+	FieldImageID    = "image_id"
 )
 
 // runLogger is the run's logger over l: timestamped, with the run ID and

@@ -42,7 +42,7 @@ func graphJSON(g *pipeline.Graph, lay report.Layout) (string, error) {
 			deps = []string{}
 		}
 		n := lay.Nodes[i]
-		out.Steps = append(out.Steps, graphStep{Name: s.Name, Base: s.Base, Key: s.Key, Image: s.Image, DependsOn: deps, Skip: s.Skip,
+		out.Steps = append(out.Steps, graphStep{Name: s.Name, Base: s.Base, Key: s.Key, Image: imageOf(g, s), DependsOn: deps, Skip: s.Skip,
 			Layer: n.Layer, Order: n.Order, X: n.X, Y: n.Y, W: n.W, H: n.H})
 	}
 	for _, i := range g.Order() {
