@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 // implements the same methods.
 //
 // Concurrency: all methods are safe for concurrent use; the scheduler calls
-// them from many goroutines at once, for different containers. Calls for one
+// them from many goroutines at once, for different containers and builds. Calls for one
 // container are sequential (Create, Run, CopyFrom, Remove), except Stop,
 // which the scheduler calls while Run is in progress to end it, and Remove,
 // which may follow a Stop that did not return in time.
@@ -112,6 +113,73 @@ type Engine interface {
 	// it is removed, on a context detached from the run's cancellation.
 	// Idempotent: a network that does not exist is success.
 	RemoveNetwork(ctx context.Context, id string) error
+
+	// Build builds an image from req.Context, a tar stream of the build
+	// context with the Dockerfile in it, as POST /build does, and returns
+	// the built image's ID (sha256 of its config), which carries
+	// req.Labels. Called once per build node of a run, from that node's
+	// worker goroutine; builds of different nodes run concurrently. It
+	// reads Context to the end or fails; it never closes it. What the
+	// builder prints (its steps, what RUN instructions write) goes to
+	// req.Output as it arrives (a line may come in pieces); Build never
+	// closes it.
+	//
+	// A build that ran and failed (an instruction exited non-zero, a
+	// Dockerfile the builder rejects, a missing target stage or base
+	// image) is a *BuildError: the node's failure, reported like a step's
+	// non-zero exit. Any other error is the engine's, classified as for
+	// every method. Not idempotent in effect (each call may leave an
+	// image), but a repeated build is cheap: the engine's layer cache
+	// serves unchanged instructions.
+	Build(ctx context.Context, req BuildRequest) (imageID string, err error)
+
+	// RemoveImage removes an image Build made, by ID, with its tags and
+	// whatever Build stacked under it only to label it, but not the
+	// untagged parent images of the Dockerfile's own instructions: they
+	// are the engine's build cache, which makes the next build fast. Called when
+	// the run ends, for every image it built without tags, after the
+	// containers that used it are removed, on a context detached from the
+	// run's cancellation. Idempotent: an image that does not exist is
+	// success; one a container still uses is a conflict.
+	RemoveImage(ctx context.Context, id string) error
+}
+
+// BuildRequest is one image build.
+type BuildRequest struct {
+	// Name is the build node's name (image.NAME), for messages.
+	Name string
+	// Context is the tar stream of the build context.
+	Context io.Reader
+	// Dockerfile is the Dockerfile's slash-separated path in Context.
+	Dockerfile string
+	// Args are the build arguments; Target the stage to build ("" = the
+	// last one); Tags the names the image gets.
+	Args   map[string]string
+	Target string
+	Tags   []string
+	// Labels are put on the built image.
+	Labels map[string]string
+	// Output receives the builder's output, line by line.
+	Output io.Writer
+}
+
+// BuildError is a build that ran and failed, as the builder reported it.
+type BuildError struct {
+	// Instruction is the Dockerfile instruction that failed, as the
+	// builder announced it ("Step 2/4 : RUN make"), "" when it failed
+	// before any.
+	Instruction string
+	// Msg is the builder's message; Code the failing command's exit code
+	// (0 when it did not say).
+	Msg  string
+	Code int
+}
+
+func (e *BuildError) Error() string {
+	if e.Instruction == "" {
+		return "build failed: " + e.Msg
+	}
+	return fmt.Sprintf("build failed at %s: %s", e.Instruction, e.Msg)
 }
 
 // ContainerState is what Inspect reports.

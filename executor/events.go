@@ -27,8 +27,12 @@ const (
 type Event struct {
 	Kind EventKind
 	Time time.Time
-	// Step is set for step events.
+	// Step is set for step events, and for the events of a build node
+	// (image.NAME), which gets step_queued, step_started and
+	// step_finished as a step does.
 	Step string
+	// Node is NodeBuild for the events of a build node, "" for a step's.
+	Node string
 	// Image is set for step_queued, image_pull, image_ready and step_started.
 	Image string
 	// Container is the container name, set for step_started.

@@ -37,6 +37,9 @@ type imageOnce struct {
 
 // ensure makes step's image available.
 func (im *images) ensure(ctx context.Context, step *pipeline.Step) error {
+	if len(pipeline.ImageRefs(step.Image)) > 0 {
+		return nil // built by the run, and its build node succeeded
+	}
 	policy := step.Pull
 	if policy == "" {
 		policy = pipeline.PullMissing

@@ -23,14 +23,17 @@ import (
 //   - cerrdefs.IsConflict: RemoveResource of a resource in use (a network
 //     with containers attached, a volume a container mounts).
 type Inventory interface {
-	// Resources lists the containers, networks and volumes that carry all
-	// the given labels; an empty value matches any value of that label.
-	// Containers come first, so that removing in order frees networks and
-	// volumes before they are removed. Containers are listed in any state.
+	// Resources lists the containers, networks, volumes and images that
+	// carry all the given labels; an empty value matches any value of that
+	// label. Containers come first and images last, so that removing in
+	// order frees networks, volumes and images before they are removed.
+	// Containers are listed in any state; images are those Build made (the
+	// labels are on the built image only, not on its parent layers).
 	Resources(ctx context.Context, labels map[string]string) ([]Resource, error)
 
 	// RemoveResource removes r: a container by force, with its anonymous
-	// volumes; a network; a volume. Idempotent: a resource that is already
+	// volumes; a network; a volume; an image, with its tags, as
+	// Engine.RemoveImage does. Idempotent: a resource that is already
 	// gone is success. An unknown Kind is an error.
 	RemoveResource(ctx context.Context, r Resource) error
 
@@ -45,6 +48,9 @@ const (
 	ResourceContainer = "container"
 	ResourceNetwork   = "network"
 	ResourceVolume    = "volume"
+	// ResourceImage is an image a run built (a build node's); its Tags
+	// say whether the user named it.
+	ResourceImage = "image"
 )
 
 // Resource is a container, network or volume found by label.
@@ -57,6 +63,9 @@ type Resource struct {
 	Labels map[string]string
 	// Created is when the engine created it; zero if it did not say.
 	Created time.Time
+	// Tags are an image's names (repo:tag); empty for other kinds and for
+	// an untagged image.
+	Tags []string
 }
 
 // Cache is a cache volume found on the engine. (CacheVolume is the

@@ -14,6 +14,8 @@ type kit struct {
 	e      *Executor
 	labels map[string]string
 	images *images
+	// built are the images the run's build nodes made.
+	built *built
 	// lostCtx ends when the engine is known to be gone (markLost).
 	lostCtx  context.Context
 	markLost context.CancelFunc
@@ -26,7 +28,7 @@ type kit struct {
 }
 
 func newKit(e *Executor, pipelineName string) *kit {
-	k := &kit{e: e, labels: runLabels(e.runID, pipelineName), images: &images{e: e, once: map[string]*imageOnce{}}}
+	k := &kit{e: e, labels: runLabels(e.runID, pipelineName), images: &images{e: e, once: map[string]*imageOnce{}}, built: &built{}}
 	k.lostCtx, k.markLost = context.WithCancel(context.Background())
 	return k
 }

@@ -35,7 +35,7 @@ func (s *schedule) prepareAhead(ctx context.Context, i int) {
 // container is built with their values.
 func (s *schedule) preparable(d int) bool {
 	step := s.g.Step(d)
-	if s.waiting[d] < 0 || s.res.Steps[d].Status != StatusPending || step.Skip || s.isLate(d) ||
+	if s.waiting[d] < 0 || s.res.Steps[d].Status != StatusPending || step.Skip || s.isLate(d) || step.Build != nil ||
 		len(step.Services) > 0 || len(step.Caches) > 0 {
 		return false
 	}
@@ -43,6 +43,9 @@ func (s *schedule) preparable(d int) bool {
 		st := s.res.Steps[dep].Status
 		if s.waiting[dep] >= 0 || (st != StatusPending && !st.succeeded()) {
 			return false
+		}
+		if s.g.Step(dep).Build != nil && !st.succeeded() {
+			return false // its image does not exist yet
 		}
 	}
 	return !s.ahead.has(d) && s.outputsReady(d)
@@ -107,6 +110,11 @@ func (s *schedule) discardAllPrepared() {
 func (s *schedule) spec(i int, step *pipeline.Step, n int) (*ContainerSpec, error) {
 	spec, err := s.e.containerSpec(i, step, n, s.labels, s.outputs.lookup(step.Name))
 	if err != nil {
+		return nil, err
+	}
+	// The build node finished before the step was submitted (or prepared:
+	// see preparable), so the ID is known; it is the run's very image.
+	if spec.Image, err = s.built.resolve(step.Image); err != nil {
 		return nil, err
 	}
 	if len(step.Services) > 0 {

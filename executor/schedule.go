@@ -65,6 +65,8 @@ func (s *schedule) run(ctx context.Context, concurrency int) {
 	// background removals of step containers, which must leave the run
 	// network before it can be removed.
 	defer s.services.stopAll()
+	// After the containers, which may use the images.
+	defer s.removeBuilt(ctx)
 	defer s.removals.Wait()
 	defer s.discardAllPrepared()
 	workers := newPool(concurrency)
@@ -129,7 +131,7 @@ func (s *schedule) submit(ctx context.Context, workers interface{ Go(func()) }, 
 		return
 	}
 	s.waiting[i] = -1
-	s.e.emit(Event{Kind: EventStepQueued, Step: step.Name, Image: step.Image})
+	s.e.emit(Event{Kind: EventStepQueued, Step: step.Name, Image: step.Image, Node: nodeOf(step)})
 	workers.Go(func() {
 		s.doneCh <- done{index: i, result: s.runStep(sctx, i, step)}
 	})
@@ -144,7 +146,7 @@ func (s *schedule) finish(ctx context.Context, workers interface{ Go(func()) }, 
 	s.finished++
 	s.settled(i)
 	s.services.release(s.g.Step(i))
-	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Attempt: len(r.Attempts), Result: r})
+	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Attempt: len(r.Attempts), Result: r, Node: nodeOf(s.g.Step(i))})
 	switch {
 	case engineGone(r.Err):
 		s.engineLost(r.Err)
@@ -191,5 +193,13 @@ func (s *schedule) markDone(i int, st Status, why error) {
 	s.finished++
 	s.settled(i)
 	s.services.release(s.g.Step(i))
-	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Result: r})
+	s.e.emit(Event{Kind: EventStepFinished, Step: r.Name, Result: r, Node: nodeOf(s.g.Step(i))})
+}
+
+// nodeOf is Event.Node for step's events.
+func nodeOf(step *pipeline.Step) string {
+	if step.Build != nil {
+		return NodeBuild
+	}
+	return ""
 }

@@ -15,6 +15,9 @@ import (
 // removal (or to --keep-on-failure).
 func (s *schedule) runStep(ctx context.Context, i int, step *pipeline.Step) *StepResult {
 	e := s.e
+	if step.Build != nil {
+		return s.runBuild(ctx, step)
+	}
 	r := &StepResult{Name: step.Name, Status: StatusPending, ExitCode: -1}
 	defer s.discardPrepared(i) // unless its first attempt took it
 	step, err := s.withOutputs(step)

@@ -21,8 +21,10 @@ type Graph struct {
 // reported at once as an Errors value, each with the position it concerns.
 //
 // A step waits for the steps in its DependsOn, for the steps whose
-// artifacts its Inputs take and for those whose outputs it refers to, so a
-// model built in code needs no duplicate edge for an input or an output.
+// artifacts its Inputs take, for those whose outputs it refers to, and for
+// the build nodes of the images its Image refers to (ImageRef), so a model
+// built in code needs no duplicate edge for an input, an output or a built
+// image.
 func NewGraph(p *Pipeline) (*Graph, error) {
 	g := &Graph{p: p, index: make(map[string]int, len(p.Steps)), hints: NewSuggester(graphSuggestions)}
 	var errs Errors
@@ -50,6 +52,9 @@ func NewGraph(p *Pipeline) (*Graph, error) {
 		}
 		for _, o := range StepOutputRefs(s) {
 			g.addEdge(i, Dependency{Step: o.Step, Pos: s.Pos}, &errs)
+		}
+		for _, b := range g.checkImages(s, &errs) {
+			g.addEdge(i, b, &errs)
 		}
 	}
 	for i, s := range p.Steps {

@@ -27,7 +27,8 @@ type Pipeline struct {
 	FailFast bool
 	// Timeout bounds the whole run (0: none).
 	Timeout time.Duration
-	// Steps in declaration order. Output and results keep this order.
+	// Steps in declaration order, build nodes (Step.Build) first. Output
+	// and results keep this order.
 	Steps []*Step
 	// Sensitive holds the values that must never be shown: those of
 	// variables declared sensitive, and strings computed from them. Anything
@@ -48,7 +49,8 @@ type Step struct {
 	// Base is the step block's label; Key the for_each instance key ("" for
 	// a step without for_each).
 	Base, Key string
-	// Image is the container image reference, e.g. "busybox:latest".
+	// Image is the container image reference, e.g. "busybox:latest", or
+	// ImageRef of an image the run builds ("" for a build node).
 	Image string
 	// Pull says when the image is pulled ("" means PullMissing).
 	Pull PullPolicy
@@ -94,6 +96,10 @@ type Step struct {
 	Caches []Cache
 	// Mounts are host directories or files bind-mounted into the container.
 	Mounts []Mount
+	// Build, when set, makes this a build node (named BuildNode of its
+	// name): it builds an image instead of running a container, and only
+	// Name, Base, DependsOn and Pos of the step matter.
+	Build *Build
 	// Pos is where the step was declared.
 	Pos Pos
 }

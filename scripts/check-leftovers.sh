@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Fail if the Docker engine still holds anything that runjob created: every
-# container, network and volume runjob makes carries the label io.runjob.run-id,
-# and all of them must be gone once the tests have finished.
+# container, network, volume and built image runjob makes carries the label
+# io.runjob.run-id, and all of them must be gone once the tests have finished
+# (tests remove the tagged images they build themselves).
 #
 # Usage: scripts/check-leftovers.sh [--clean]
 #   (no flag)  list leftovers and exit 1 if there are any, else exit 0
-#   --clean    remove leftovers instead (containers, then networks, then volumes)
+#   --clean    remove leftovers instead (containers, networks, volumes, then images)
 set -euo pipefail
 
 LABEL=io.runjob.run-id
@@ -41,9 +42,10 @@ q() {
 containers=$(q ps -a --filter "label=$LABEL" --format '{{.ID}}  {{.Names}}  {{.Status}}  run-id={{.Label "io.runjob.run-id"}}')
 networks=$(q network ls --filter "label=$LABEL" --format '{{.ID}}  {{.Name}}  run-id={{.Label "io.runjob.run-id"}}')
 volumes=$(q volume ls --filter "label=$LABEL" --format '{{.Name}}  run-id={{.Label "io.runjob.run-id"}}')
+images=$(q images --filter "label=$LABEL" --format '{{.ID}}  {{.Repository}}:{{.Tag}}  run-id={{.Label "io.runjob.run-id"}}')
 
-if [[ -z $containers && -z $networks && -z $volumes ]]; then
-	echo "check-leftovers: OK: no containers, networks or volumes labelled $LABEL"
+if [[ -z $containers && -z $networks && -z $volumes && -z $images ]]; then
+	echo "check-leftovers: OK: no containers, networks, volumes or images labelled $LABEL"
 	exit 0
 fi
 
@@ -59,6 +61,7 @@ if [[ $clean -eq 1 ]]; then
 	report containers "$containers"
 	report networks "$networks"
 	report volumes "$volumes"
+	report images "$images"
 	rc=0
 	ids() { awk 'NF {print $1}' <<<"$1"; }
 	if [[ -n $containers ]]; then
@@ -73,6 +76,10 @@ if [[ $clean -eq 1 ]]; then
 		mapfile -t v < <(ids "$volumes")
 		docker volume rm -f "${v[@]}" >/dev/null || rc=1
 	fi
+	if [[ -n $images ]]; then
+		mapfile -t i < <(ids "$images")
+		docker rmi -f "${i[@]}" >/dev/null || rc=1
+	fi
 	exit "$rc"
 fi
 
@@ -81,6 +88,7 @@ fi
 	report containers "$containers"
 	report networks "$networks"
 	report volumes "$volumes"
+	report images "$images"
 	echo "  (remove them with: bash scripts/check-leftovers.sh --clean)"
 } >&2
 exit 1

@@ -43,9 +43,9 @@ func (e *Engine) Containers(ctx context.Context, labels map[string]string) ([]Co
 
 var _ executor.Inventory = (*Engine)(nil)
 
-// Resources lists the containers, networks and volumes that carry all the
-// given labels (as Containers does), containers first so that removing in
-// order frees networks and volumes before they are removed.
+// Resources lists the containers, networks, volumes and images that carry
+// all the given labels (as Containers does), containers first and images
+// last, so that removing in order frees what the later ones need.
 func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]executor.Resource, error) {
 	cs, err := e.Containers(ctx, labels)
 	if err != nil {
@@ -70,6 +70,35 @@ func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]exe
 		created, _ := time.Parse(time.RFC3339, v.CreatedAt)
 		out = append(out, executor.Resource{Kind: executor.ResourceVolume, ID: v.Name, Name: v.Name, Labels: v.Labels, Created: created})
 	}
+	imgs, err := e.images(ctx, labels)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, imgs...), nil
+}
+
+// images lists the images that carry the labels: the ones runjob built
+// (their parent layers carry none).
+func (e *Engine) images(ctx context.Context, labels map[string]string) ([]executor.Resource, error) {
+	res, err := e.cli.ImageList(ctx, client.ImageListOptions{Filters: labelFilter(labels)})
+	if err != nil {
+		return nil, e.classify(ctx, fmt.Errorf("list images: %w", err))
+	}
+	var out []executor.Resource
+	for _, im := range res.Items {
+		var tags []string
+		for _, t := range im.RepoTags {
+			if t != "<none>:<none>" {
+				tags = append(tags, t)
+			}
+		}
+		name := shortID(strings.TrimPrefix(im.ID, "sha256:"))
+		if len(tags) > 0 {
+			name = tags[0]
+		}
+		out = append(out, executor.Resource{Kind: executor.ResourceImage, ID: im.ID, Name: name, Labels: im.Labels,
+			Tags: tags, Created: time.Unix(im.Created, 0)})
+	}
 	return out, nil
 }
 
@@ -84,6 +113,8 @@ func (e *Engine) RemoveResource(ctx context.Context, r executor.Resource) error 
 		_, err = e.cli.NetworkRemove(ctx, r.ID, client.NetworkRemoveOptions{})
 	case executor.ResourceVolume:
 		_, err = e.cli.VolumeRemove(ctx, r.ID, client.VolumeRemoveOptions{Force: true})
+	case executor.ResourceImage:
+		return e.RemoveImage(ctx, r.ID)
 	default:
 		return fmt.Errorf("unknown resource kind %q", r.Kind)
 	}

@@ -63,8 +63,11 @@ type Engine struct {
 	attempts   map[string]int
 	faults     *faults
 	hung       chan struct{}
-	inventory  map[string]*item // networks and volumes (inventory.go)
+	inventory  map[string]*item // networks, volumes and images (inventory.go)
 	listErr    error
+
+	buildScripts map[string]BuildScript
+	contexts     map[string][]string // build node -> context entry names
 }
 
 type container struct {

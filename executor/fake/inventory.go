@@ -36,7 +36,7 @@ func (e *Engine) AddResource(r executor.Resource) *Engine {
 		}
 		spec := executor.ContainerSpec{Name: r.Name, Labels: r.Labels}
 		e.containers[r.ID] = &container{step: r.Labels[executor.LabelStep], spec: spec, created: r.Created, stop: make(chan struct{})}
-	case executor.ResourceNetwork, executor.ResourceVolume:
+	case executor.ResourceNetwork, executor.ResourceVolume, executor.ResourceImage:
 		e.items()[r.Kind+"/"+r.ID] = &item{Resource: r, size: -1}
 	default:
 		panic("fake: unknown resource kind " + r.Kind)
@@ -80,8 +80,9 @@ func (e *Engine) addItem(kind, id string, labels map[string]string) {
 	e.items()[key] = &item{Resource: executor.Resource{Kind: kind, ID: id, Name: id, Labels: maps.Clone(labels), Created: time.Now()}, size: -1}
 }
 
-// Resources lists the live containers, networks and volumes that carry
-// all the labels, containers first, each kind in creation order.
+// Resources lists the live containers, networks, volumes and images that
+// carry all the labels, containers first and images last, each kind in
+// creation order.
 func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]executor.Resource, error) {
 	if err := e.listing(ctx); err != nil {
 		return nil, err
@@ -99,6 +100,7 @@ func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]exe
 		if !it.removed && matches(it.Labels, labels) {
 			r := it.Resource
 			r.Labels = maps.Clone(r.Labels)
+			r.Tags = slices.Clone(r.Tags)
 			others = append(others, r)
 		}
 	}
@@ -107,6 +109,10 @@ func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]exe
 	}
 	slices.SortFunc(cs, byAge)
 	slices.SortFunc(others, byAge) // "network" sorts before "volume"
+	// Images last: containers and nothing else use them.
+	slices.SortStableFunc(others, func(a, b executor.Resource) int {
+		return cmp.Compare(boolInt(a.Kind == executor.ResourceImage), boolInt(b.Kind == executor.ResourceImage))
+	})
 	return append(cs, others...), nil
 }
 
@@ -118,6 +124,13 @@ func (e *Engine) listing(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.listErr
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func matches(have, want map[string]string) bool {

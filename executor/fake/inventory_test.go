@@ -66,7 +66,7 @@ func TestInventoryListsAndRemovesWhatItCreated(t *testing.T) {
 	if left, _ := e.Resources(ctx, run); len(left) != 0 {
 		t.Errorf("left after removal: %v", kindsAndNames(left))
 	}
-	if err := e.RemoveResource(ctx, executor.Resource{Kind: "image", ID: "x"}); err == nil {
+	if err := e.RemoveResource(ctx, executor.Resource{Kind: "pod", ID: "x"}); err == nil {
 		t.Error("an unknown kind is an error")
 	}
 }

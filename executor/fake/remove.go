@@ -9,14 +9,14 @@ import (
 	"github.com/runjob/runjob/executor"
 )
 
-// RemoveResource removes a container as Remove does, and a network or
-// volume unless a container that is not removed uses it: that is a
+// RemoveResource removes a container as Remove does, and a network,
+// volume or image unless a container that is not removed uses it: that is a
 // conflict, as on Docker. What is gone already is success.
 func (e *Engine) RemoveResource(ctx context.Context, r executor.Resource) error {
 	if r.Kind == executor.ResourceContainer {
 		return e.Remove(ctx, r.ID)
 	}
-	if r.Kind != executor.ResourceNetwork && r.Kind != executor.ResourceVolume {
+	if r.Kind != executor.ResourceNetwork && r.Kind != executor.ResourceVolume && r.Kind != executor.ResourceImage {
 		return fmt.Errorf("unknown resource kind %q", r.Kind)
 	}
 	if err := e.enter(ctx, "RemoveResource"); err != nil {
@@ -40,8 +40,11 @@ func (e *Engine) RemoveResource(ctx context.Context, r executor.Resource) error 
 // uses says whether the container is attached to the network or mounts
 // the volume.
 func uses(c *container, it *item) bool {
-	if it.Kind == executor.ResourceNetwork {
+	switch it.Kind {
+	case executor.ResourceNetwork:
 		return c.spec.Network != "" && (c.spec.Network == it.ID || c.spec.Network == it.Name)
+	case executor.ResourceImage:
+		return c.spec.Image == it.ID
 	}
 	for _, m := range c.spec.Mounts {
 		if m.Volume == it.Name {

@@ -38,6 +38,8 @@ const (
 	FieldLeftovers  = "leftovers"
 	FieldRuns       = "runs"
 	FieldOutputs    = "outputs"
+	FieldNode       = "node"
+	FieldImageID    = "image_id"
 )
 
 // runLogger is the run's logger over l: timestamped, with the run ID and

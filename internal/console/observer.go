@@ -28,6 +28,9 @@ func (o *logObserver) Event(ev executor.Event) {
 	if ev.Step != "" {
 		l = l.With().Str(FieldStep, ev.Step).Logger()
 	}
+	if ev.Node != "" {
+		l = l.With().Str(FieldNode, ev.Node).Logger()
+	}
 	switch ev.Kind {
 	case executor.EventStepQueued, executor.EventImageReady:
 		if o.human {
@@ -40,6 +43,9 @@ func (o *logObserver) Event(ev executor.Event) {
 		o.pull(l, ev)
 	case executor.EventStepStarted:
 		msg := "step started"
+		if ev.Node == executor.NodeBuild {
+			msg = "build started"
+		}
 		if ev.Attempt > 1 {
 			msg = fmt.Sprintf("step started (attempt %d)", ev.Attempt)
 		}
@@ -79,6 +85,9 @@ func (o *logObserver) Event(ev executor.Event) {
 		}
 		if len(r.Outputs) > 0 {
 			e = e.Dict(FieldOutputs, outputsDict(r.Outputs))
+		}
+		if ev.Node == executor.NodeBuild && r.ImageID != "" {
+			e = e.Str(FieldImageID, r.ImageID)
 		}
 		e.Err(r.Err).Msg("step " + string(r.Status))
 	case executor.EventRunFinished:

@@ -1,6 +1,6 @@
 // Package housekeeping tidies what runjob leaves on an engine between
-// runs: Prune removes the containers, networks and volumes of runs that
-// are no longer alive, FindLeftovers counts them, ListCaches and
+// runs: Prune removes the containers, networks, volumes and untagged
+// built images of runs that are no longer alive, FindLeftovers counts them, ListCaches and
 // PruneCaches show and remove the cache volumes that outlive runs, and
 // CacheLocks serializes the use of a cache across this host's runjob
 // processes.
@@ -19,6 +19,14 @@ import (
 
 // everyRun selects every resource a run created, whatever run it was.
 func everyRun() map[string]string { return map[string]string{executor.LabelRunID: ""} }
+
+// tagged reports whether r is an image a run built with tags: the user
+// asked to keep it, so it is neither a leftover nor pruned, even with
+// --all. An untagged built image (a run that died before removing it, or
+// one whose tag a later build took) is a leftover like a container.
+func tagged(r executor.Resource) bool {
+	return r.Kind == executor.ResourceImage && len(r.Tags) > 0
+}
 
 func describe(r executor.Resource) string {
 	return fmt.Sprintf("%s %s (run %s)", r.Kind, r.Name, r.Labels[executor.LabelRunID])

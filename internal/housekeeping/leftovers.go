@@ -27,6 +27,9 @@ func FindLeftovers(ctx context.Context, inv executor.Inventory) (Leftovers, erro
 	runs := map[string]bool{}
 	var l Leftovers
 	for _, r := range rs {
+		if tagged(r) {
+			continue
+		}
 		if o := executor.OwnerOf(r.Labels); o.Liveness() == executor.Dead {
 			runs[o.RunID] = true
 			l.Resources++

@@ -84,6 +84,11 @@ func (p *pruner) choose(rs []executor.Resource) []executor.Resource {
 		if len(p.o.RunIDs) > 0 && !slices.Contains(p.o.RunIDs, owner.RunID) {
 			continue
 		}
+		if tagged(r) {
+			fmt.Fprintf(p.o.Stdout, "kept %s: its tags were asked for (docker rmi removes it)\n", describe(r))
+			p.kept++
+			continue
+		}
 		switch l := owner.Liveness(); {
 		case l == executor.Dead:
 			p.dead[owner.RunID] = true

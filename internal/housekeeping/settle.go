@@ -42,7 +42,7 @@ func (p *pruner) settle(ctx context.Context) error {
 		var again []executor.Resource
 		fresh := false
 		for _, r := range rs {
-			if !p.dead[r.Labels[executor.LabelRunID]] {
+			if !p.dead[r.Labels[executor.LabelRunID]] || tagged(r) {
 				continue
 			}
 			if !p.seen[r.ID] {

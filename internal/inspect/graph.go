@@ -66,7 +66,7 @@ func dot(g *pipeline.Graph, lay report.Layout) string {
 		if s.Skip {
 			style = ", style=dashed"
 		}
-		fmt.Fprintf(&b, "  %s [label=%s%s];\n", strconv.Quote(s.Name), strconv.Quote(s.Name+"\n"+s.Image), style)
+		fmt.Fprintf(&b, "  %s [label=%s%s];\n", strconv.Quote(s.Name), strconv.Quote(s.Name+"\n"+imageOf(g, s)), style)
 	}
 	for i := range g.Len() {
 		for _, d := range g.Deps(i) {
@@ -84,7 +84,7 @@ func mermaid(g *pipeline.Graph, lay report.Layout) string {
 	b.WriteString("flowchart LR\n")
 	for _, i := range inLayoutOrder(lay) {
 		s := g.Step(i)
-		label := strings.NewReplacer(`"`, "#quot;").Replace(s.Name + "<br/>" + s.Image)
+		label := strings.NewReplacer(`"`, "#quot;").Replace(s.Name + "<br/>" + imageOf(g, s))
 		fmt.Fprintf(&b, "  s%d[\"%s\"]\n", i, label)
 	}
 	for i := range g.Len() {

@@ -44,7 +44,7 @@ func graphJSON(g *pipeline.Graph, lay report.Layout) (string, error) {
 			deps = []string{}
 		}
 		n := lay.Nodes[i]
-		gs := graphStep{Name: s.Name, Base: s.Base, Key: s.Key, Image: s.Image, DependsOn: deps, Skip: s.Skip,
+		gs := graphStep{Name: s.Name, Base: s.Base, Key: s.Key, Image: imageOf(g, s), DependsOn: deps, Skip: s.Skip,
 			Layer: n.Layer, Order: n.Order, X: n.X, Y: n.Y, W: n.W, H: n.H}
 		if s.When.AfterFailure() {
 			gs.When = string(s.When)

@@ -23,7 +23,7 @@ func List(w io.Writer, g *pipeline.Graph) error {
 		if deps == "" {
 			deps = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, s.Image, deps, strings.Join(notes(s), "; "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, imageOf(g, s), deps, strings.Join(notes(s), "; "))
 	}
 	_ = tw.Flush() // a strings.Builder does not fail
 	return write(w, trimLines(b.String()))

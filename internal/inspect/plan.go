@@ -15,7 +15,8 @@ import (
 //
 // then, for each step in g's topological order, a blank line, "K. NAME",
 // and one indented "field:  value" line per setting that is set, in this
-// order: image (with a pull note), entrypoint, command, workdir, user, env
+// order: for a build node build (its context), dockerfile, target, arg
+// (one line per argument, sorted) and tags; image (with a pull note), entrypoint, command, workdir, user, env
 // (one line per variable, sorted by name), depends on, services, input,
 // mount, cache (with its volume), artifact and notes. Values are padded to
 // one column; another step's output shows as "(output of step NAME)".
@@ -37,6 +38,18 @@ func planStep(b *strings.Builder, g *pipeline.Graph, i int) {
 		if value != "" {
 			// An output is known only once its step has run.
 			fmt.Fprintf(b, "   %-12s %s\n", name+":", pipeline.ShowOutputRefs(value))
+		}
+	}
+	if b := s.Build; b != nil {
+		field("build", contextOf(g, b))
+		field("dockerfile", b.Dockerfile)
+		field("target", b.Target)
+		for _, k := range sortedEnv(b.Args) {
+			field("arg", k+"="+b.Args[k])
+		}
+		field("tags", strings.Join(b.Tags, ", "))
+		if len(b.Tags) == 0 {
+			field("notes", "untagged: removed when the run ends")
 		}
 	}
 	field("image", s.Image+pullNote(s.Pull))

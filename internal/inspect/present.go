@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,6 +60,23 @@ func whenNote(w pipeline.ArtifactWhen) string {
 		return ""
 	}
 	return " (" + string(w) + ")"
+}
+
+// imageOf is what a step runs: its image, or for a build node what it
+// builds, "build <context>" (relative to the pipeline's directory when
+// below it).
+func imageOf(g *pipeline.Graph, s *pipeline.Step) string {
+	if s.Build == nil {
+		return s.Image
+	}
+	return "build " + contextOf(g, s.Build)
+}
+
+func contextOf(g *pipeline.Graph, b *pipeline.Build) string {
+	if rel, err := filepath.Rel(g.Pipeline().Dir, b.Context); err == nil && filepath.IsLocal(rel) {
+		return "./" + filepath.ToSlash(rel)
+	}
+	return b.Context
 }
 
 // notes are a step's settings that change how it runs, in short.

@@ -29,8 +29,9 @@ type decoder struct {
 	// bases are the declared steps by block label.
 	bases     map[string]*stepBlock
 	sensitive map[string]bool
-	// secrets and services are the declared ones by name, with where.
-	secrets, services map[string]pipeline.Pos
+	// secrets, services and images are the declared ones by name, with
+	// where.
+	secrets, services, images map[string]pipeline.Pos
 	// hints makes the "did you mean" searches (see loadSuggestions).
 	hints *pipeline.Suggester
 	// outputKeys are the output keys each step is referred to with;
@@ -54,6 +55,7 @@ func newDecoder(l *Loader, filename string) *decoder {
 		sensitive:      map[string]bool{},
 		secrets:        map[string]pipeline.Pos{},
 		services:       map[string]pipeline.Pos{},
+		images:         map[string]pipeline.Pos{},
 	}
 	d.funcs = d.functions()
 	return d
@@ -82,9 +84,12 @@ func (d *decoder) decode(body hcl.Body) (*pipeline.Pipeline, hcl.Diagnostics) {
 	services, serviceDiags := d.decodeServices(content.Blocks.OfType("service"))
 	diags = append(diags, serviceDiags...)
 	p.Services = services
+	diags = append(diags, d.declareImages(content.Blocks.OfType("image"))...)
+	builds, buildDiags := d.decodeImages(content.Blocks.OfType("image"))
+	diags = append(diags, buildDiags...)
 	steps, stepDiags := d.decodeSteps(content.Blocks.OfType("step"))
 	diags = append(diags, stepDiags...)
-	p.Steps = steps
+	p.Steps = append(builds, steps...)
 	if len(content.Blocks.OfType("step")) == 0 && !diags.HasErrors() {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
@@ -109,12 +114,12 @@ func (d *decoder) baseCtx() *hcl.EvalContext {
 	}
 }
 
-// stepCtx adds step. and secret. to a base context; instanceCtx adds each.
-// to that. Both are children, so the large step object is built once per
-// load.
-func stepCtx(base *hcl.EvalContext, steps map[string]cty.Value, secrets, services cty.Value) *hcl.EvalContext {
+// stepCtx adds step., secret., service. and image. to a base context;
+// instanceCtx adds each. to that. Both are children, so the large step
+// object is built once per load.
+func stepCtx(base *hcl.EvalContext, steps map[string]cty.Value, secrets, services, images cty.Value) *hcl.EvalContext {
 	c := base.NewChild()
-	c.Variables = map[string]cty.Value{"step": cty.ObjectVal(steps), "secret": secrets, "service": services}
+	c.Variables = map[string]cty.Value{"step": cty.ObjectVal(steps), "secret": secrets, "service": services, "image": images}
 	return c
 }
 

@@ -37,6 +37,9 @@ func (d *decoder) eval(attr *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Type) (
 	if dd := checkSecretUse(attr, out); dd.HasErrors() {
 		return cty.NullVal(ty), append(diags, dd...)
 	}
+	if dd := checkImageUse(attr, out); dd.HasErrors() {
+		return cty.NullVal(ty), append(diags, dd...)
+	}
 	return d.unmark(out), diags
 }
 

@@ -23,7 +23,7 @@ func (d *decoder) checkRefs(expr hcl.Expression, ctx *hcl.EvalContext) hcl.Diagn
 			continue
 		}
 		summary, detail := "Unknown reference "+strings.TrimSpace(root),
-			fmt.Sprintf("There is no %q in a pipeline; references start with var., local., step., service., secret. or each.", root)
+			fmt.Sprintf("There is no %q in a pipeline; references start with var., local., step., service., secret., image. or each.", root)
 		switch {
 		case root == "each":
 			summary, detail = "each outside for_each", "each.key and each.value exist only inside a step that has for_each."
@@ -33,6 +33,8 @@ func (d *decoder) checkRefs(expr hcl.Expression, ctx *hcl.EvalContext) hcl.Diagn
 			summary, detail = "Step reference not allowed here", "step.NAME can be used in step blocks only; variables, locals, for_each and the pipeline block are evaluated before steps."
 		case root == "service":
 			summary, detail = "Service reference not allowed here", "service.NAME can be used in step blocks only."
+		case root == "image":
+			summary, detail = "Image reference not allowed here", "image.NAME can be used as a step's image only."
 		case root == "secret":
 			summary, detail = "Secret reference not allowed here", "secret.NAME can be used in a step's env only; variables, locals, for_each and the pipeline block are evaluated before any secret is read."
 		case len(tr) == 1:
@@ -96,6 +98,12 @@ func (d *decoder) checkName(tr hcl.Traversal) *hcl.Diagnostic {
 		}
 		known = sortedKeys(d.secrets)
 		summary, detail = "Undeclared secret", fmt.Sprintf("No secret %q is declared; add a secret %q { env = \"VAR\" } block.", name, name)
+	case "image":
+		if _, ok := d.images[name]; ok {
+			return nil
+		}
+		known = sortedKeys(d.images)
+		summary, detail = "Unknown image", fmt.Sprintf("No image %q is declared; add an image %q { context = ... } block.", name, name)
 	case "step":
 		if sb, ok := d.bases[name]; ok {
 			return d.instanceCheck(sb, tr)

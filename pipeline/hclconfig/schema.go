@@ -13,6 +13,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "step", LabelNames: []string{"name"}},
 		{Type: "secret", LabelNames: []string{"name"}},
 		{Type: "service", LabelNames: []string{"name"}},
+		{Type: "image", LabelNames: []string{"name"}},
 	},
 }
 

@@ -53,7 +53,7 @@ func (d *decoder) decodeSteps(blocks hcl.Blocks) ([]*pipeline.Step, hcl.Diagnost
 	for _, sb := range sbs {
 		objs[sb.name] = d.stepObject(sb)
 	}
-	sctx := stepCtx(base, objs, d.secretObject(), d.serviceObject())
+	sctx := stepCtx(base, objs, d.secretObject(), d.serviceObject(), d.imageObject())
 	var steps []*pipeline.Step
 	for _, sb := range sbs {
 		deps, services, keyed, dd := d.stepDeps(sb)
@@ -71,7 +71,7 @@ func (d *decoder) decodeSteps(blocks hcl.Blocks) ([]*pipeline.Step, hcl.Diagnost
 			ictx := instanceCtx(sctx, each)
 			s, dd := d.decodeInstance(sb, i, ictx)
 			diags = append(diags, dd...)
-			s.DependsOn = d.instanceDeps(deps, keyed, ictx)
+			s.DependsOn = append(d.instanceDeps(deps, keyed, ictx), imageDeps(s, sb.content.Attributes)...)
 			s.Services = services
 			steps = append(steps, s)
 		}

@@ -42,9 +42,9 @@ func Engine(t testing.TB) *docker.Engine {
 }
 
 // NoLeftovers registers a cleanup, to run after the test's own, that fails
-// the test if any container, network or volume of runID remains, and
-// removes it so one failure
-// does not cascade.
+// the test if any container, network, volume or built image (tagged or
+// not: a test removes the tags it asked for itself) of runID remains, and
+// removes it so one failure does not cascade.
 func NoLeftovers(t testing.TB, eng *docker.Engine, runID string) {
 	t.Helper()
 	t.Cleanup(func() {
