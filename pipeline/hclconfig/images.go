@@ -2,8 +2,10 @@ package hclconfig
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/distribution/reference"
 	"github.com/hashicorp/hcl/v2"
@@ -97,6 +99,7 @@ func (d *decoder) decodeBuild(b *pipeline.Build, attrs hcl.Attributes, ctx *hcl.
 		v, dd := d.evalStringMap(a, ctx)
 		b.Args = v
 		add(dd...)
+		add(d.sensitiveArgs(a, v)...)
 	}
 	if a, ok := attrs["target"]; ok {
 		v, _, dd := d.evalString(a, ctx)
@@ -202,4 +205,22 @@ func imageDeps(s *pipeline.Step, attrs hcl.Attributes) []pipeline.Dependency {
 		out = append(out, pipeline.Dependency{Step: pipeline.BuildNode(name), Pos: pos(attrs["image"].Expr.Range())})
 	}
 	return out
+}
+
+// sensitiveArgs warns about build args that carry a sensitive value: the
+// classic builder stores every build arg in the image's history, where
+// anyone who can pull or inspect the image reads it in clear. runjob masks
+// what it writes, but cannot mask the image.
+func (d *decoder) sensitiveArgs(a *hcl.Attribute, args map[string]string) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, name := range slices.Sorted(maps.Keys(args)) {
+		if d.sensitive[args[name]] {
+			diag := attrError(a, "Sensitive build arg",
+				fmt.Sprintf("args: %s is sensitive, and the engine stores build args in the image's history, "+
+					"where anyone with the image can read it; pass secrets to steps through env instead.", name))
+			diag.Severity = hcl.DiagWarning
+			diags = append(diags, diag)
+		}
+	}
+	return diags
 }

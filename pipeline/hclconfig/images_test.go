@@ -143,3 +143,36 @@ image "app" { context = "./app" }
 		})
 	}
 }
+
+// A sensitive value passed as a build arg is warned about at the
+// attribute: the image's history keeps it in clear. The warning names the
+// arg, never the value.
+func TestSensitiveBuildArgWarns(t *testing.T) {
+	dir := buildTree(t)
+	_, diags := loadIn(t, dir, `
+variable "token" {
+  sensitive = true
+  default   = "tok-Build-9x"
+}
+image "app" {
+  context = "./app"
+  args    = { TOKEN = var.token, PLAIN = "1" }
+}
+step "test" {
+  image = image.app
+}
+`)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	var found *hcl.Diagnostic
+	for _, d := range diags {
+		if d.Summary == "Sensitive build arg" {
+			found = d
+		}
+	}
+	if found == nil || found.Severity != hcl.DiagWarning || !strings.Contains(found.Detail, "TOKEN is sensitive") ||
+		strings.Contains(found.Detail, "PLAIN") || strings.Contains(found.Detail, "tok-Build") || found.Subject.Start.Line != 8 {
+		t.Fatalf("want one warning about TOKEN at line 8, got %v", diags)
+	}
+}
