@@ -57,7 +57,7 @@ func (s *schedule) ready(ctx context.Context, i int, step *pipeline.Step, spec *
 		at.Status, at.Err = interruptStatus(c), c // never started: nothing to stop
 		return id, at, false
 	}
-	if err := s.e.copyInputs(ctx, id, step); err != nil {
+	if err := s.copyInputs(ctx, id, step); err != nil {
 		var inErr *InputError
 		switch c := cause(ctx); {
 		case c != nil:

@@ -14,6 +14,8 @@ type kit struct {
 	e      *Executor
 	labels map[string]string
 	images *images
+	// stage holds the artifacts the run exported, for its own inputs.
+	stage *stage
 	// lostCtx ends when the engine is known to be gone (markLost).
 	lostCtx  context.Context
 	markLost context.CancelFunc
