@@ -82,7 +82,12 @@ func swapIn(src, dest, aside string) (old string, err error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return "", os.Rename(src, dest) // nothing to replace
 	}
-	// No exchange here: dest is briefly absent, never partial.
+	return swapAside(src, dest, aside)
+}
+
+// swapAside is swapIn without an exchange: dest is absent for an instant
+// between two renames, never partial.
+func swapAside(src, dest, aside string) (old string, err error) {
 	if err := os.Rename(dest, aside); err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			return "", err

@@ -150,11 +150,10 @@ func (st *stage) close() {
 	<-st.swept
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.dir == "" {
-		return
+	if st.dir != "" {
+		_ = os.RemoveAll(st.dir)
+		st.lock.Close()
+		st.dir, st.lock = "", nil
 	}
-	_ = os.RemoveAll(st.dir)
-	st.lock.Close()
 	_ = os.Remove(StagingDir(st.artifactsDir)) // fails while another run stages
-	st.dir, st.lock = "", nil
 }
