@@ -59,7 +59,7 @@ func (s *schedule) ready(ctx context.Context, i int, step *pipeline.Step, spec *
 	}
 	err = s.e.createOutputFile(ctx, id)
 	if err == nil {
-		err = s.e.copyInputs(ctx, id, step)
+		err = s.copyInputs(ctx, id, step)
 	}
 	if err != nil {
 		var inErr *InputError

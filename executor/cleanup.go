@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"time"
@@ -57,7 +56,7 @@ func (s *schedule) exportArtifacts(ctx context.Context, r *StepResult, step *pip
 		if !exportWhen(a.When, r.Status) {
 			continue
 		}
-		ar, err := s.e.export(ctx, id, step, a)
+		ar, err := s.export(ctx, id, step, a)
 		if err != nil {
 			if r.Status != StatusOK {
 				s.e.log.Warn().Err(err).Str("step", step.Name).Msg("artifact not exported")
@@ -97,16 +96,20 @@ func exportWhen(w pipeline.ArtifactWhen, st Status) bool {
 	}
 }
 
-// export copies artifact a out of the exited container into
-// <artifactsDir>/<step>/<artifact>/, replacing what an earlier run left there.
-func (e *Executor) export(ctx context.Context, id string, step *pipeline.Step, a pipeline.Artifact) (*ArtifactResult, error) {
-	dir := filepath.Join(e.artifactsDir, safeName(step.Name), safeName(a.Name))
+// export copies artifact a out of the exited container into the run's
+// staging directory, then publishes it complete as
+// <artifactsDir>/<step>/<artifact>/, replacing what an earlier run left
+// there (see stage.go and publish.go).
+func (k *kit) export(ctx context.Context, id string, step *pipeline.Step, a pipeline.Artifact) (*ArtifactResult, error) {
+	e := k.e
+	dest := filepath.Join(e.artifactsDir, safeName(step.Name), safeName(a.Name))
 	rc, err := e.engine.CopyFrom(ctx, id, a.Path)
 	if err != nil {
 		return nil, fmt.Errorf("artifact %q: copy %s from container: %w", a.Name, a.Path, err)
 	}
 	defer rc.Close()
-	if err := os.RemoveAll(dir); err != nil {
+	dir, err := k.stage.path(step.Name, a.Name)
+	if err != nil {
 		return nil, fmt.Errorf("artifact %q: %w", a.Name, err)
 	}
 	// Links out of the artifact are kept as inert links, as docker cp does:
@@ -121,10 +124,10 @@ func (e *Executor) export(ctx context.Context, id string, step *pipeline.Step, a
 	}
 	// Beside the artifact, not in it: the directory holds exactly what the
 	// container had.
-	manifest := dir + ".manifest.json"
-	if err := artifacts.WriteManifest(manifest, stats.Manifest); err != nil {
+	manifest := dest + ".manifest.json"
+	if err := k.stage.publish(step.Name, a.Name, dir, dest, manifest, stats.Manifest); err != nil {
 		return nil, fmt.Errorf("artifact %q: %w", a.Name, err)
 	}
-	return &ArtifactResult{Name: a.Name, Path: a.Path, Dir: dir, Files: stats.Files, Bytes: stats.Bytes,
+	return &ArtifactResult{Name: a.Name, Path: a.Path, Dir: dest, Files: stats.Files, Bytes: stats.Bytes,
 		Manifest: stats.Manifest, ManifestFile: manifest}, nil
 }

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
-	"path/filepath"
 	"strings"
 
 	"github.com/runjob/runjob/artifacts"
@@ -26,12 +24,14 @@ func (e *InputError) Error() string { return fmt.Sprintf("input %q: %v", e.Input
 func (e *InputError) Unwrap() error { return e.Err }
 
 // copyInputs streams each input of step into its created container: a host
-// path without what its .runjobignore files exclude, or the exported
-// directory of an upstream artifact. Nothing is held in memory: Pack writes
+// path without what its .runjobignore files exclude, or this run's own
+// copy of an upstream artifact (never the shared artifacts directory,
+// which a concurrent run may replace at any time). Nothing is held in memory: Pack writes
 // into a pipe the engine reads from.
-func (e *Executor) copyInputs(ctx context.Context, id string, step *pipeline.Step) error {
+func (k *kit) copyInputs(ctx context.Context, id string, step *pipeline.Step) error {
+	e := k.e
 	for _, in := range step.Inputs {
-		src, skip, err := e.inputSource(in)
+		src, skip, err := k.inputSource(in)
 		if err != nil {
 			return &InputError{Input: in.Name, Err: err}
 		}
@@ -64,11 +64,11 @@ func (e *Executor) copyInputs(ctx context.Context, id string, step *pipeline.Ste
 
 // inputSource returns the host path an input is packed from, and the skip
 // rule for it.
-func (e *Executor) inputSource(in pipeline.Input) (string, func(string, bool) bool, error) {
+func (k *kit) inputSource(in pipeline.Input) (string, func(string, bool) bool, error) {
 	if in.FromStep != "" {
-		dir := filepath.Join(e.artifactsDir, safeName(in.FromStep), safeName(in.FromArtifact))
-		if _, err := os.Stat(dir); err != nil {
-			return "", nil, fmt.Errorf("artifact %q of step %q was not exported (%v)", in.FromArtifact, in.FromStep, err)
+		dir, ok := k.stage.input(in.FromStep, in.FromArtifact)
+		if !ok {
+			return "", nil, fmt.Errorf("artifact %q of step %q was not exported in this run", in.FromArtifact, in.FromStep)
 		}
 		return dir, nil, nil
 	}

@@ -16,6 +16,8 @@ type kit struct {
 	images *images
 	// built are the images the run's build nodes made.
 	built *built
+	// stage holds the artifacts the run exported, for its own inputs.
+	stage *stage
 	// lostCtx ends when the engine is known to be gone (markLost).
 	lostCtx  context.Context
 	markLost context.CancelFunc

@@ -117,10 +117,11 @@ step "big" {
   }
 }`), "--artifacts", arts)
 		p.waitFor(t, "big made", output("big", "made"))
-		// The export has begun once its directory exists on the host.
+		// The export has begun once the run's staging copy exists on the
+		// host (the artifact itself appears only once complete).
 		waitUntil(t, "export to start", func() bool {
-			_, err := os.Stat(filepath.Join(arts, "big", "out"))
-			return err == nil
+			m, _ := filepath.Glob(filepath.Join(executor.StagingDir(arts), "*", "big", "out"))
+			return len(m) > 0
 		})
 		p.signal(t, syscall.SIGINT)
 		if code := p.wait(t); code != 130 {
@@ -129,6 +130,11 @@ step "big" {
 		assertGone(t, p.runID)
 		if index(p.seen, "event", "artifact_exported") >= 0 {
 			t.Fatalf("the export finished before the signal: the test did not interrupt it")
+		}
+		for _, left := range []string{filepath.Join(arts, "big", "out"), executor.StagingDir(arts)} {
+			if _, err := os.Stat(left); !os.IsNotExist(err) {
+				t.Errorf("the interrupted export left %s: %v", left, err)
+			}
 		}
 	})
 }

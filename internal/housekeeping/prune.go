@@ -20,13 +20,17 @@ type PruneOptions struct {
 	RunIDs []string
 	// DryRun lists what would be removed and removes nothing.
 	DryRun bool
+	// ArtifactsDirs are artifacts directories whose staging directories
+	// left by killed runs (see executor.StagingDir) are removed too.
+	ArtifactsDirs []string
 	// Stdout gets one line per resource and the summary; Stderr what
 	// could not be removed.
 	Stdout, Stderr io.Writer
 }
 
 // Prune removes the resources of runs that are no longer alive (or all,
-// with All), then lists again until nothing new turns up (see settle).
+// with All), then lists again until nothing new turns up (see settle), and
+// the staging directories killed runs left in o.ArtifactsDirs.
 // Resources it cannot remove are reported on Stderr and make it return an
 // errkind.Engine error, as does a listing that fails.
 func Prune(ctx context.Context, inv executor.Inventory, o PruneOptions) error {
@@ -65,6 +69,7 @@ func (p *pruner) run(ctx context.Context) error {
 			return errkind.New(errkind.Engine, err)
 		}
 	}
+	p.pruneStaging()
 	verb := "removed"
 	if p.o.DryRun {
 		verb = "would remove"
