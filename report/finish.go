@@ -48,7 +48,7 @@ func (r *Recorder) Finish(res *executor.Result) (*Report, error) {
 	} else {
 		errs = append(errs, writeFileAtomic(filepath.Join(r.dir, HTMLFile), buf.Bytes()))
 	}
-	errs = append(errs, pointLatest(r.root, filepath.Base(r.dir)), unlockRun(r.lock))
+	errs = append(errs, pointLatest(r.root, filepath.Base(r.dir), false), unlockRun(r.lock))
 	r.lock = nil
 	if err := errors.Join(errs...); err != nil {
 		return rep, fmt.Errorf("run record %s: %w", r.dir, err)
@@ -81,6 +81,10 @@ func (r *Recorder) annotate(s *Step) {
 	l.mu.Unlock()
 }
 
+// PointLatest makes <root>/latest a symlink to runID, whatever it pointed
+// at: for history, when the run it pointed at was removed.
+func PointLatest(root, runID string) error { return pointLatest(root, runID, true) }
+
 // writeFileAtomic writes through a temporary file and a rename, so a reader
 // never sees half a report.
 func writeFileAtomic(name string, data []byte) error {
@@ -109,9 +113,9 @@ func writeFileAtomic(name string, data []byte) error {
 // points at a newer run (run IDs sort by start time), so concurrent runs
 // leave it at the newest. The swap is a rename, so readers never find it
 // missing.
-func pointLatest(root, runID string) error {
+func pointLatest(root, runID string, force bool) error {
 	link := filepath.Join(root, LatestLink)
-	if cur, err := os.Readlink(link); err == nil && cur > runID {
+	if cur, err := os.Readlink(link); err == nil && cur > runID && !force {
 		return nil
 	}
 	tmp := filepath.Join(root, "."+LatestLink+"."+runID)

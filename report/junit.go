@@ -1,11 +1,11 @@
 package report
 
 import (
-	"path"
 	"cmp"
 	"encoding/xml"
 	"fmt"
 	"io"
+	"path"
 	"path/filepath"
 	"strings"
 )
