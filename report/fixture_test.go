@@ -3,13 +3,12 @@ package report
 import (
 	"errors"
 	"fmt"
+	"github.com/runjob/runjob/artifacts"
 	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/runjob/runjob/artifacts"
 
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/pipeline"
