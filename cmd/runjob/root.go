@@ -54,5 +54,6 @@ func newRootCmd(stdout, stderr io.Writer, cmds commands) *cobra.Command {
 	root.AddCommand(newRunCmd(s, cmds.run), newValidateCmd(s, cmds.validate),
 		newListCmd(s, cmds.list), newGraphCmd(s, cmds.graph), newFmtCmd(stdout, stderr, cmds.fmt))
 	root.AddCommand(newPruneCmd(stdout, stderr, cmds.prune), newCacheCmd(stdout, stderr))
+	root.AddCommand(newRunsCmd(stdout, stderr), newLogsCmd(stdout, stderr))
 	return root
 }

@@ -28,6 +28,8 @@ type Policy struct {
 	KeepBytes int64
 	// OlderThan removes runs that started longer ago than this.
 	OlderThan time.Duration
+	// All removes every run (`runs prune --keep 0`).
+	All bool
 }
 
 // DefaultPolicy is the retention of a run given no flags or environment.
@@ -84,7 +86,7 @@ func ParseSize(v string) (int64, error) {
 // Select returns the runs of runs (oldest first, as List gives them) that
 // p removes: walking from the newest, a run goes once the runs kept so far
 // reach KeepRuns, or it would take them past KeepBytes, and so does every
-// older one; a run older than OlderThan goes too. A run in progress and
+// older one; a run older than OlderThan goes too; with All, every run goes. A run in progress and
 // the run called keep are never selected, but count as kept.
 func Select(runs []Run, p Policy, keep string, now time.Time) []Run {
 	var out []Run
@@ -97,7 +99,7 @@ func Select(runs []Run, p Policy, keep string, now time.Time) []Run {
 			kept, bytes = kept+1, bytes+r.Bytes
 			continue
 		}
-		full = full || p.KeepRuns > 0 && kept >= p.KeepRuns || p.KeepBytes > 0 && bytes+r.Bytes > p.KeepBytes
+		full = full || p.All || p.KeepRuns > 0 && kept >= p.KeepRuns || p.KeepBytes > 0 && bytes+r.Bytes > p.KeepBytes
 		if full || p.OlderThan > 0 && now.Sub(r.Started) > p.OlderThan {
 			out = append(out, r)
 			continue
