@@ -18,16 +18,26 @@
 // # The run directory
 //
 //	.runjob/runs/<run-id>/
+//	  run.lock             while the run is in progress (see RunLock)
 //	  report.json          the Report (schema below)
 //	  report.html          one self-contained page: timeline, graph, logs, artifacts
-//	  logs/<name>.log      combined log, one record per line (format below)
 //	  logs/<name>.stdout   stdout, byte for byte as the container wrote it
 //	  logs/<name>.stderr   stderr, likewise
+//	  logs/<name>.idx      the index: when, and in which order, the bytes came
 //	.runjob/runs/latest -> <run-id>   symlink to the newest run
 //
 // <name> is FileName(step): characters outside [A-Za-z0-9_.-] are
 // %XX-escaped (test[go1.22] -> test%5Bgo1.22%5D); report.json records each
 // step's paths, so readers never need to recompute it.
+//
+// Each byte a step prints is stored once. The index (index.go) holds an
+// entry per write, or per millisecond of writes to one stream, so it adds
+// a few bytes per 32 KiB block of heavy output. Everything else is derived
+// from the three files: the combined log (ReplayLog with a RecordWriter,
+// what `runjob logs --timestamps` prints), the tails in report.html and
+// JUnit (ReadLogTail, which reads only the tail). The files are flushed at
+// least every 200ms while a step runs, streams before the index, so a
+// follower (ReplayLog with Follow) reads a live record.
 //
 // A record of the combined log is
 //
@@ -40,9 +50,10 @@
 // started again), a space, and the line without its newline, so the text
 // starts at byte 30 (`cut -c30-` strips the prefix). A line longer than
 // 64 KiB is split into several records; a final line without a newline is
-// still one record. Bytes are written as the container printed them,
-// invalid UTF-8 and terminal escapes included; the raw .stdout and .stderr
-// files hold the exact byte streams.
+// still one record. Bytes are given as the container printed them,
+// invalid UTF-8 and terminal escapes included; the .stdout and .stderr
+// files hold the exact byte streams. (Schema 1 records stored this view
+// as logs/<name>.log; ReadLogTail still reads them.)
 //
 // # report.json
 //
@@ -50,7 +61,7 @@
 // without changing "schema", removals or changes of meaning bump it. Times
 // are RFC 3339 in UTC; durations are integer milliseconds.
 //
-//	schema         1
+//	schema         2 (1: before the index replaced the combined log file)
 //	run_id         "20260102-150405-9f3c1a"
 //	pipeline       pipeline name; file: the pipeline file, if any
 //	status         ok | failed | error | cancelled (see RunStatus)
@@ -71,10 +82,11 @@
 //	                   container, started, finished, duration_ms}
 //	  artifacts[]      {name, path, dir, files, bytes, manifest[]}
 //	    manifest[]     {path, type, size, mode, sha256, target}, when known
-//	  log              {path, stdout, stderr, stdout_bytes, stderr_bytes,
-//	                   lines}: paths relative to the run directory;
-//	                   omitted for a step that printed nothing because it
-//	                   never ran
+//	  log              {index, stdout, stderr, stdout_bytes, stderr_bytes,
+//	                   lines}: paths relative to the run directory
+//	                   (schema 1: path, the combined log, instead of
+//	                   index); omitted for a step that printed nothing
+//	                   because it never ran
 //
 // Arrays (steps, depends_on, attempts, artifacts) are always present,
 // possibly empty, never null.

@@ -20,14 +20,14 @@ const (
 // Finish completes the record of a finished run: it closes any log still
 // open, builds the Report (Build plus log files, queue times, containers),
 // writes report.json and report.html into the run directory and points
-// <root>/latest at it. It returns the report even when writing part of the
+// <root>/latest at it, and removes run.lock. It returns the report even when writing part of the
 // record failed, together with everything that went wrong while recording.
 // Call it once, after the executor's Run has returned.
 func (r *Recorder) Finish(res *executor.Result) (*Report, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, l := range r.logs {
-		l.forceClose()
+		l.finish()
 	}
 	rep := Build(res, r.g)
 	rep.Dir = r.dir
@@ -48,7 +48,8 @@ func (r *Recorder) Finish(res *executor.Result) (*Report, error) {
 	} else {
 		errs = append(errs, writeFileAtomic(filepath.Join(r.dir, HTMLFile), buf.Bytes()))
 	}
-	errs = append(errs, pointLatest(r.root, filepath.Base(r.dir)))
+	errs = append(errs, pointLatest(r.root, filepath.Base(r.dir), false), unlockRun(r.lock))
+	r.lock = nil
 	if err := errors.Join(errs...); err != nil {
 		return rep, fmt.Errorf("run record %s: %w", r.dir, err)
 	}
@@ -74,11 +75,15 @@ func (r *Recorder) annotate(s *Step) {
 	base := "logs/" + r.names.get(s.Name)
 	l.mu.Lock()
 	s.Log = &Log{
-		Path: base + ".log", Stdout: base + ".stdout", Stderr: base + ".stderr",
+		Index: base + extIndex, Stdout: base + extStdout, Stderr: base + extStderr,
 		StdoutBytes: l.bytes[0], StderrBytes: l.bytes[1], Lines: l.records,
 	}
 	l.mu.Unlock()
 }
+
+// PointLatest makes <root>/latest a symlink to runID, whatever it pointed
+// at: for history, when the run it pointed at was removed.
+func PointLatest(root, runID string) error { return pointLatest(root, runID, true) }
 
 // writeFileAtomic writes through a temporary file and a rename, so a reader
 // never sees half a report.
@@ -108,9 +113,9 @@ func writeFileAtomic(name string, data []byte) error {
 // points at a newer run (run IDs sort by start time), so concurrent runs
 // leave it at the newest. The swap is a rename, so readers never find it
 // missing.
-func pointLatest(root, runID string) error {
+func pointLatest(root, runID string, force bool) error {
 	link := filepath.Join(root, LatestLink)
-	if cur, err := os.Readlink(link); err == nil && cur > runID {
+	if cur, err := os.Readlink(link); err == nil && cur > runID && !force {
 		return nil
 	}
 	tmp := filepath.Join(root, "."+LatestLink+"."+runID)

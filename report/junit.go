@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"path"
 	"path/filepath"
 	"strings"
 )
@@ -130,13 +131,21 @@ func junitTail(r *Report, s *Step) string {
 		lines = lines[len(lines)-JUnitTailLines:]
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "--- last %d of %d lines; full log: %s ---\n", countOutput(lines), s.Log.Lines,
-		filepath.ToSlash(filepath.Join(r.Dir, s.Log.Path)))
+	fmt.Fprintf(&b, "--- last %d of %d lines; full log: %s ---\n", countOutput(lines), s.Log.Lines, fullLog(r, s.Log))
 	for _, l := range lines {
 		b.WriteString(xmlSafe(displayText(l.Text)))
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// fullLog names the files that hold the whole log: the combined log of a
+// schema 1 record, else the two streams.
+func fullLog(r *Report, l *Log) string {
+	if l.Index == "" && l.Path != "" {
+		return filepath.ToSlash(filepath.Join(r.Dir, l.Path))
+	}
+	return filepath.ToSlash(filepath.Join(r.Dir, l.Stdout)) + " and " + path.Ext(l.Stderr)
 }
 
 func countOutput(lines []LogLine) int {

@@ -25,17 +25,31 @@ type LogTail struct {
 	Lines []LogLine
 	// Truncated is true when the log holds more than Lines.
 	Truncated bool
-	// Size is the combined log's size in bytes.
+	// Size is the step's output in bytes, both streams (for a schema 1
+	// record: the combined log file's size).
 	Size int64
 }
 
-// ReadLogTail reads the last maxBytes of the step's combined log (at most),
-// starting at a record boundary. It returns an empty tail, no error, for a
-// step without a log.
+// ReadLogTail reads the end of the step's combined log: the last records
+// that, written as the combined log's lines, take at most maxBytes, and
+// never a record cut at its start. It reads at most maxBytes of output
+// however large the log. It returns an empty tail, no error, for a step
+// without a log.
 func (r *Report) ReadLogTail(s *Step, maxBytes int64) (LogTail, error) {
-	if s.Log == nil || s.Log.Path == "" {
+	switch {
+	case s.Log == nil:
 		return LogTail{}, nil
+	case s.Log.Index == "" && s.Log.Path != "":
+		return r.readLegacyTail(s, maxBytes)
 	}
+	tail, err := readTail(r.Dir, s.Log, maxBytes)
+	if err != nil {
+		return LogTail{}, fmt.Errorf("step %q log: %w", s.Name, err)
+	}
+	return tail, nil
+}
+
+func (r *Report) readLegacyTail(s *Step, maxBytes int64) (LogTail, error) {
 	f, err := os.Open(filepath.Join(r.Dir, filepath.FromSlash(s.Log.Path)))
 	if err != nil {
 		return LogTail{}, fmt.Errorf("step %q log: %w", s.Name, err)

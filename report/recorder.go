@@ -28,6 +28,7 @@ type Recorder struct {
 	g         *pipeline.Graph
 	clock     func() time.Time
 	htmlLog   int
+	lock      *os.File // run.lock, held until Finish
 
 	mu     sync.Mutex
 	names  *nameSet
@@ -87,6 +88,18 @@ func NewRecorder(root, runID string, g *pipeline.Graph, opts ...RecorderOption) 
 	if err := os.Mkdir(filepath.Join(r.dir, "logs"), 0o755); err != nil {
 		return nil, fmt.Errorf("run record: %w", err)
 	}
+	lock := &RunLock{PID: os.Getpid(), Started: time.Now().UTC(), Logs: map[string]string{}}
+	if g != nil {
+		lock.Pipeline = g.Pipeline().Name
+	}
+	for _, s := range steps {
+		lock.Logs[s] = "logs/" + r.names.get(s)
+	}
+	f, err := lockRun(r.dir, lock)
+	if err != nil {
+		return nil, fmt.Errorf("run record: %w", err)
+	}
+	r.lock = f
 	return r, nil
 }
 
@@ -139,6 +152,11 @@ func (r *Recorder) Event(ev executor.Event) {
 		e.image = ev.Image
 	case executor.EventStepStarted:
 		e.container = ev.Container
+	case executor.EventStepFinished:
+		// No attempt follows: a follower of the log may stop.
+		if l := r.logs[ev.Step]; l != nil {
+			l.finish()
+		}
 	}
 }
 

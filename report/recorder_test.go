@@ -134,8 +134,8 @@ func TestRecorderExactBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := &rep.Steps[0]
-	if s.Log.Path != "logs/a%2Fb.log" {
-		t.Errorf("log path %q, want logs/a%%2Fb.log", s.Log.Path)
+	if s.Log.Index != "logs/a%2Fb.idx" || s.Log.Stdout != "logs/a%2Fb.stdout" {
+		t.Errorf("log index %q, stdout %q, want logs/a%%2Fb.idx and .stdout", s.Log.Index, s.Log.Stdout)
 	}
 	got, _ := os.ReadFile(filepath.Join(rep.Dir, s.Log.Stdout))
 	if string(got) != stdout {

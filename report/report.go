@@ -4,7 +4,11 @@ import "time"
 
 // SchemaVersion is report.json's "schema" field. It changes only when a
 // field is removed or changes meaning; new optional fields keep it.
-const SchemaVersion = 1
+//
+// 2: a step's log is its two stream files and an index (log.index); the
+// combined log file (log.path) is no longer written but derived. Readers
+// still read schema 1 records.
+const SchemaVersion = 2
 
 // Report is the whole record of one run, as written to report.json. Build
 // one with Build (or Recorder.Finish, which also fills in log files and
@@ -124,13 +128,19 @@ type ManifestEntry struct {
 // Log names a step's log files, relative to the run directory, and counts
 // what they hold.
 type Log struct {
-	// Path is the combined log: one record per line, stream-tagged.
-	Path string `json:"path"`
+	// Index orders the two streams' bytes in time (schema 2): the
+	// combined, timestamped view is derived from it (ReplayLog,
+	// RecordWriter, ReadLogTail).
+	Index string `json:"index,omitempty"`
+	// Path is the combined log file of a schema 1 record: one record per
+	// line, stream-tagged. Schema 2 records have none.
+	Path string `json:"path,omitempty"`
 	// Stdout and Stderr hold each stream's bytes exactly as printed.
 	Stdout      string `json:"stdout"`
 	Stderr      string `json:"stderr"`
 	StdoutBytes int64  `json:"stdout_bytes"`
 	StderrBytes int64  `json:"stderr_bytes"`
-	// Lines is the number of output records in Path (both streams).
+	// Lines is the number of output records (both streams): lines, with
+	// lines over 64 KiB counted once per 64 KiB piece.
 	Lines int64 `json:"lines"`
 }

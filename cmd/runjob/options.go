@@ -56,6 +56,9 @@ type runOptions struct {
 	LogFormat    string
 	JUnit        string
 	Exec         execOptions
+	// KeepRuns and KeepSize bound the run history ("": RUNJOB_KEEP_RUNS,
+	// RUNJOB_KEEP_SIZE, else the defaults).
+	KeepRuns, KeepSize string
 }
 
 // validateOptions are the settings of `runjob validate`.

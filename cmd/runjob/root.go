@@ -56,5 +56,6 @@ func newRootCmd(stdout, stderr io.Writer, cmds commands) *cobra.Command {
 	root.AddCommand(newPruneCmd(stdout, stderr, cmds.prune), newCacheCmd(stdout, stderr), newVersionCmd(stdout))
 	root.Version = currentVersion().String()
 	root.SetVersionTemplate("{{.Version}}\n")
+	root.AddCommand(newRunsCmd(stdout, stderr), newLogsCmd(stdout, stderr))
 	return root
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/runjob/runjob/executor/docker"
 	"github.com/runjob/runjob/internal/console"
 	"github.com/runjob/runjob/internal/errkind"
+	"github.com/runjob/runjob/internal/history"
 	"github.com/runjob/runjob/internal/inspect"
 	"github.com/runjob/runjob/internal/session"
 )
@@ -52,6 +53,8 @@ func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 	f.StringVar(&opts.ArtifactsDir, "artifacts", "", "export artifacts under DIR (default: .runjob/artifacts beside the pipeline file)")
 	f.StringVar(&opts.JUnit, "junit", "", "also write the results as JUnit XML to FILE (one testcase per step)")
 	f.StringVar(&opts.LogFormat, "log-format", "auto", "output: "+console.Help())
+	f.StringVar(&opts.KeepRuns, "keep-runs", "", "after the run, keep the newest N run records beside the pipeline (default 50, or $RUNJOB_KEEP_RUNS; 0: no limit)")
+	f.StringVar(&opts.KeepSize, "keep-size", "", "after the run, keep the newest run records that fit in SIZE (default 1g, or $RUNJOB_KEEP_SIZE; 0: no limit)")
 	addExecFlags(cmd, &opts.Exec)
 }
 
@@ -69,6 +72,10 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 	if g, err = session.Select(g, opts.Only); err != nil {
 		return err
 	}
+	retention, err := history.ParsePolicy(opts.KeepRuns, opts.KeepSize, os.LookupEnv)
+	if err != nil {
+		return errkind.New(errkind.Usage, err)
+	}
 	if opts.DryRun {
 		// A failed write to stdout does not fail a dry run: the plan is
 		// what the run would do, and nothing ran.
@@ -80,6 +87,7 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 		ArtifactsDir: opts.ArtifactsDir,
 		LogFormat:    opts.LogFormat,
 		JUnit:        opts.JUnit,
+		Retention:    retention,
 		Exec:         opts.Exec.executorOptions(),
 		Stdout:       opts.Stdout,
 		Stderr:       opts.Stderr,

@@ -10,6 +10,7 @@ import (
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/internal/console"
 	"github.com/runjob/runjob/internal/errkind"
+	"github.com/runjob/runjob/internal/history"
 	"github.com/runjob/runjob/pipeline"
 	"github.com/runjob/runjob/report"
 )
@@ -66,6 +67,9 @@ func (r *run) finish(res *executor.Result) {
 	r.view.WriteSummary(shown)
 	writeAftermath(r.stderr, shown)
 	finishRecord(r.rec, shown, r.o.JUnit, r.stderr)
+	if r.rec != nil {
+		keepHistory(r.rec, r.o.Retention, r.stderr)
+	}
 }
 
 // close lets the engine go and flushes the view's streams.
@@ -121,4 +125,14 @@ func writeJUnit(path string, rep *report.Report) error {
 		return err
 	}
 	return f.Close()
+}
+
+// keepHistory applies the retention policy to the record directory once
+// this run's record is complete; it never removes this run, nor one in
+// progress. A failure is a warning: the run's outcome stands.
+func keepHistory(rec *report.Recorder, p history.Policy, stderr io.Writer) {
+	_, err := history.Prune(history.PruneOptions{Root: filepath.Dir(rec.Dir()), Policy: p, Keep: filepath.Base(rec.Dir())})
+	if err != nil {
+		fmt.Fprintf(stderr, "runjob: warning: %v\n", err)
+	}
 }

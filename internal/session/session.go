@@ -21,6 +21,7 @@ import (
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/internal/console"
 	"github.com/runjob/runjob/internal/errkind"
+	"github.com/runjob/runjob/internal/history"
 	"github.com/runjob/runjob/internal/housekeeping"
 	"github.com/runjob/runjob/mask"
 	"github.com/runjob/runjob/pipeline"
@@ -49,6 +50,9 @@ type Options struct {
 	LogFormat string
 	// JUnit, when set, is the path of the JUnit XML file to write.
 	JUnit string
+	// Retention bounds the run history after the run (the zero Policy
+	// keeps everything; the CLI passes history.ParsePolicy's).
+	Retention history.Policy
 	// Exec are the executor settings from the command line.
 	Exec []executor.Option
 	// Stdout and Stderr are the process's streams.
