@@ -314,3 +314,30 @@ step "cleanup" {
 		})
 	}
 }
+
+// examples/release.hcl puts the three together: a built image, an output
+// read from it, and the steps that run after a failure. Both of its paths.
+func TestReleaseExample(t *testing.T) {
+	dockertest.Engine(t)
+	r := runjob(t, nil, "../../examples/release.hcl", "--log-format", "json", "--artifacts", t.TempDir())
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	got := stepStatuses(t, r.stdout, "image.app", "test", "package", "notify", "cleanup")
+	if want := "image.app=ok test=ok package=ok notify=skipped cleanup=ok"; got != want {
+		t.Fatalf("statuses = %s, want %s\n%s", got, want, r.stderr)
+	}
+	// The version baked into the image by the build arg reached package
+	// through test's output.
+	if index(events(t, r.stdout), "event", "output", "step", "package", "line", "app-2.0.0.txt") < 0 {
+		t.Errorf("package did not get the version:\n%s", r.stdout)
+	}
+	r = runjob(t, nil, "../../examples/release.hcl", "--var", "break_tests=true", "--log-format", "json", "--artifacts", t.TempDir())
+	if r.code != 1 {
+		t.Fatalf("broken tests: exit %d, want 1\n%s", r.code, r.stderr)
+	}
+	got = stepStatuses(t, r.stdout, "image.app", "test", "package", "notify", "cleanup")
+	if want := "image.app=ok test=failed package=skipped notify=ok cleanup=ok"; got != want {
+		t.Fatalf("broken tests: statuses = %s, want %s\n%s", got, want, r.stderr)
+	}
+}
