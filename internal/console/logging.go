@@ -38,6 +38,13 @@ const (
 	FieldLeftovers  = "leftovers"
 	FieldRuns       = "runs"
 	FieldOutputs    = "outputs"
+	FieldTimeoutMS  = "timeout_ms"
+	FieldProcesses  = "processes"
+	FieldPID        = "pid"
+	FieldPPID       = "ppid"
+	FieldUser       = "user"
+	FieldCPUTime    = "cpu_time"
+	FieldCommand    = "command"
 )
 
 // runLogger is the run's logger over l: timestamped, with the run ID and

@@ -45,6 +45,9 @@ func summaryRows(res *executor.Result) [][]string {
 		if s.Err != nil {
 			detail = s.Err.Error()
 		}
+		if t := timeoutDetail(s.ProcessesAtTimeout); t != "" {
+			detail = strings.TrimSpace(detail + "; " + t)
+		}
 		for _, a := range s.Artifacts {
 			detail = strings.TrimSpace(fmt.Sprintf("%s artifact %s -> %s (%d files, %d bytes)", detail, a.Name, a.Dir, a.Files, a.Bytes))
 		}
