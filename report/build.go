@@ -61,6 +61,7 @@ func buildStep(sr *executor.StepResult, g *pipeline.Graph) Step {
 	}
 	s.ImageDigest = sr.ImageID
 	s.Outputs = maps.Clone(sr.Outputs)
+	s.ProcessesAtTimeout = processes(sr.ProcessesAtTimeout)
 	for _, a := range sr.Attempts {
 		s.Attempts = append(s.Attempts, Attempt{
 			Number: a.Number, Status: string(a.Status), ExitCode: exitCode(a.ExitCode),

@@ -76,6 +76,9 @@ type Step struct {
 	// Outputs are the values the step wrote to $RUNJOB_OUTPUT; omitted when
 	// it wrote none or did not succeed.
 	Outputs map[string]string `json:"outputs,omitempty"`
+	// ProcessesAtTimeout is what ran in the container when a timeout
+	// stopped the step (its last attempt); omitted otherwise.
+	ProcessesAtTimeout []Process `json:"processes_at_timeout,omitempty"`
 	// Log names the step's log files; nil when no output was recorded.
 	Log *Log `json:"log,omitempty"`
 }
