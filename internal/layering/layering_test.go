@@ -34,6 +34,7 @@ var layers = map[string]int{
 	"internal/console":           4,
 	"internal/inspect":           4,
 	"internal/housekeeping":      4,
+	"internal/ps":                4,
 	"internal/session":           5,
 	"cmd/runjob":                 6,
 	"bench":                      6,
