@@ -57,7 +57,7 @@ type Container struct {
 	// Processes are listed with --top (and by top) for a running
 	// container; TopError says why they could not be.
 	Processes []Process `json:"processes,omitempty"`
-	TopError  string             `json:"top_error,omitempty"`
+	TopError  string    `json:"top_error,omitempty"`
 }
 
 // Options select and enrich the listing.
