@@ -2,17 +2,22 @@ package report
 
 import "time"
 
-// SchemaVersion is report.json's "schema" field. It changes only when a
-// field is removed or changes meaning; new optional fields keep it.
+// SchemaVersion is report.json's "schema_version" field (and "schema",
+// its older name, kept for readers of older records): the version of
+// schema/report.schema.json it follows. It changes only when a field is
+// removed, renamed or changes meaning; new optional fields keep it.
 const SchemaVersion = 1
 
 // Report is the whole record of one run, as written to report.json. Build
 // one with Build (or Recorder.Finish, which also fills in log files and
 // queue times); read one back with ReadFile.
 type Report struct {
-	Schema   int    `json:"schema"`
-	RunID    string `json:"run_id"`
-	Pipeline string `json:"pipeline"`
+	Schema int `json:"schema"`
+	// SchemaVersion is the same number as Schema: the name the JSON log
+	// shares.
+	SchemaVersion int    `json:"schema_version"`
+	RunID         string `json:"run_id"`
+	Pipeline      string `json:"pipeline"`
 	// File is the pipeline file the run was loaded from, if any.
 	File string `json:"file,omitempty"`
 	// Status is the run's outcome: see RunStatus.
