@@ -206,7 +206,6 @@ step "hello" {
 	}
 }
 
-
 // The GitLab example wires --junit to GitLab's test report, kept also
 // when the job fails.
 func TestGitLabExampleReportsJUnit(t *testing.T) {
