@@ -82,7 +82,7 @@ func (s *schedule) execute(ctx context.Context, step *pipeline.Step, id string, 
 	stdout, stderr := s.e.output.Open(step.Name)
 	at.Started = time.Now()
 	s.e.emit(Event{Kind: EventStepStarted, Step: step.Name, Image: step.Image, Container: at.Container, Attempt: at.Number})
-	exit, err := s.runContainer(ctx, id, stdout, stderr)
+	exit, err := s.runContainer(ctx, id, stdout, stderr, func() { s.timedOut(ctx, step.Name, id, at) })
 	at.Finished = time.Now()
 	// Close flushes the last partial lines before the step is reported done.
 	_ = stdout.Close()

@@ -14,8 +14,9 @@ const drainTimeout = 5 * time.Second
 // interruption, a timeout, fail-fast), it stops the container gracefully
 // while still collecting its output, so what a step prints as it shuts down
 // is not lost; then Run returns with the exit status of the stopped
-// container.
-func (k *kit) runContainer(ctx context.Context, id string, stdout, stderr io.Writer) (ExitStatus, error) {
+// container. beforeStop (if not nil) runs when ctx ended, before the stop,
+// while the container still runs.
+func (k *kit) runContainer(ctx context.Context, id string, stdout, stderr io.Writer, beforeStop func()) (ExitStatus, error) {
 	streamCtx, cancelStream := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelStream()
 	finished := make(chan struct{})
@@ -26,6 +27,9 @@ func (k *kit) runContainer(ctx context.Context, id string, stdout, stderr io.Wri
 		case <-finished:
 			return
 		case <-ctx.Done():
+		}
+		if beforeStop != nil {
+			beforeStop()
 		}
 		if k.lost() || !k.stop(ctx, id) {
 			cancelStream() // still running: its output will not end by itself

@@ -192,6 +192,9 @@ type ContainerState struct {
 	// Health is "" without a health check, else starting, healthy or
 	// unhealthy.
 	Health string
+	// Started is when it last started; zero if it never did or the
+	// engine did not say.
+	Started time.Time
 }
 
 // HealthCheck is a container's own readiness probe, as Docker's HEALTHCHECK.

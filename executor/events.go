@@ -16,6 +16,7 @@ const (
 	EventImagePull        EventKind = "image_pull"
 	EventImageReady       EventKind = "image_ready"
 	EventStepStarted      EventKind = "step_started"
+	EventStepTimeout      EventKind = "step_timeout"
 	EventStepRetrying     EventKind = "step_retrying"
 	EventArtifactExported EventKind = "artifact_exported"
 	EventStepFinished     EventKind = "step_finished"
@@ -44,7 +45,8 @@ type Event struct {
 	// image_pull events are throttled (about two a second per image), the
 	// last one has Pull.Done set.
 	Pull *PullProgress
-	// Err is set for step_retrying: why the attempt failed.
+	// Err is set for step_retrying (why the attempt failed) and
+	// step_timeout (the *TimeoutError that expired).
 	Err error
 	// Delay is set for step_retrying: the wait before the next attempt.
 	Delay time.Duration
@@ -54,6 +56,10 @@ type Event struct {
 	Artifact *ArtifactResult
 	// Run is set for run_finished.
 	Run *Result
+	// Processes is set for step_timeout: what ran in the container when
+	// the timeout expired, just before it was stopped (nil when the engine
+	// cannot list processes, or the listing failed).
+	Processes []Process
 }
 
 // Observer receives lifecycle events. The executor calls it from one

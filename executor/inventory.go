@@ -66,6 +66,13 @@ type Resource struct {
 	// Tags are an image's names (repo:tag); empty for other kinds and for
 	// an untagged image.
 	Tags []string
+	// State is a container's state in the engine's words (created,
+	// running, exited, dead...); "" for networks and volumes.
+	State string
+	// Started is when a running container started; zero when it does not
+	// run or the listing does not say (executor/docker's does not: ask
+	// Engine.Inspect).
+	Started time.Time
 }
 
 // Cache is a cache volume found on the engine. (CacheVolume is the

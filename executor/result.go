@@ -106,6 +106,8 @@ type StepResult struct {
 	// Outputs are the values the step wrote to $RUNJOB_OUTPUT, by key; read
 	// only when it succeeded, nil otherwise or when it wrote none.
 	Outputs map[string]string
+	// ProcessesAtTimeout is the last attempt's: see Attempt.
+	ProcessesAtTimeout []Process
 }
 
 // Attempt is one run of a step's container.
@@ -118,6 +120,10 @@ type Attempt struct {
 	Started   time.Time
 	Finished  time.Time
 	ImageID   string
+	// ProcessesAtTimeout lists what ran in the container when a timeout
+	// ended the attempt, before it was stopped; nil for any other end, or
+	// when the engine could not say (see ProcessLister).
+	ProcessesAtTimeout []Process
 }
 
 // Duration is how long the last attempt's container ran.

@@ -46,7 +46,7 @@ func (s *schedule) runStep(ctx context.Context, i int, step *pipeline.Step) *Ste
 		r.Attempts = append(r.Attempts, at)
 		r.Status, r.Err, r.ExitCode = at.Status, at.Err, at.ExitCode
 		r.Started, r.Finished, r.OOMKilled = at.Started, at.Finished, at.Status == StatusOOMKilled
-		r.ImageID = at.ImageID
+		r.ImageID, r.ProcessesAtTimeout = at.ImageID, at.ProcessesAtTimeout
 		if !retryable(at.Status) || n > step.Retries || ctx.Err() != nil {
 			s.settle(ctx, r, step, id, at.Container)
 			break

@@ -16,13 +16,14 @@ import (
 // and queue times are filled in by Recorder.Finish, which calls Build.
 func Build(res *executor.Result, g *pipeline.Graph) *Report {
 	r := &Report{
-		Schema:     SchemaVersion,
-		RunID:      res.RunID,
-		Pipeline:   res.Pipeline,
-		Started:    res.Started.UTC(),
-		Finished:   res.Finished.UTC(),
-		DurationMS: millis(res.Started, res.Finished),
-		Steps:      make([]Step, 0, len(res.Steps)),
+		Schema:        SchemaVersion,
+		SchemaVersion: SchemaVersion,
+		RunID:         res.RunID,
+		Pipeline:      res.Pipeline,
+		Started:       res.Started.UTC(),
+		Finished:      res.Finished.UTC(),
+		DurationMS:    millis(res.Started, res.Finished),
+		Steps:         make([]Step, 0, len(res.Steps)),
 	}
 	if g != nil {
 		r.File = g.Pipeline().File
@@ -61,6 +62,7 @@ func buildStep(sr *executor.StepResult, g *pipeline.Graph) Step {
 	}
 	s.ImageDigest = sr.ImageID
 	s.Outputs = maps.Clone(sr.Outputs)
+	s.ProcessesAtTimeout = processes(sr.ProcessesAtTimeout)
 	for _, a := range sr.Attempts {
 		s.Attempts = append(s.Attempts, Attempt{
 			Number: a.Number, Status: string(a.Status), ExitCode: exitCode(a.ExitCode),

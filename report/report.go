@@ -2,8 +2,10 @@ package report
 
 import "time"
 
-// SchemaVersion is report.json's "schema" field. It changes only when a
-// field is removed or changes meaning; new optional fields keep it.
+// SchemaVersion is report.json's "schema_version" field (and "schema",
+// its older name, kept for readers of older records): the version of
+// schema/report.schema.json it follows. It changes only when a field is
+// removed, renamed or changes meaning; new optional fields keep it.
 //
 // 2: a step's log is its two stream files and an index (log.index); the
 // combined log file (log.path) is no longer written but derived. Readers
@@ -14,9 +16,12 @@ const SchemaVersion = 2
 // one with Build (or Recorder.Finish, which also fills in log files and
 // queue times); read one back with ReadFile.
 type Report struct {
-	Schema   int    `json:"schema"`
-	RunID    string `json:"run_id"`
-	Pipeline string `json:"pipeline"`
+	Schema int `json:"schema"`
+	// SchemaVersion is the same number as Schema: the name the JSON log
+	// shares.
+	SchemaVersion int    `json:"schema_version"`
+	RunID         string `json:"run_id"`
+	Pipeline      string `json:"pipeline"`
 	// File is the pipeline file the run was loaded from, if any.
 	File string `json:"file,omitempty"`
 	// Status is the run's outcome: see RunStatus.
@@ -80,6 +85,9 @@ type Step struct {
 	// Outputs are the values the step wrote to $RUNJOB_OUTPUT; omitted when
 	// it wrote none or did not succeed.
 	Outputs map[string]string `json:"outputs,omitempty"`
+	// ProcessesAtTimeout is what ran in the container when a timeout
+	// stopped the step (its last attempt); omitted otherwise.
+	ProcessesAtTimeout []Process `json:"processes_at_timeout,omitempty"`
 	// Log names the step's log files; nil when no output was recorded.
 	Log *Log `json:"log,omitempty"`
 }

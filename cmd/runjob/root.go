@@ -54,6 +54,7 @@ func newRootCmd(stdout, stderr io.Writer, cmds commands) *cobra.Command {
 	root.AddCommand(newRunCmd(s, cmds.run), newValidateCmd(s, cmds.validate),
 		newListCmd(s, cmds.list), newGraphCmd(s, cmds.graph), newFmtCmd(stdout, stderr, cmds.fmt))
 	root.AddCommand(newPruneCmd(stdout, stderr, cmds.prune), newCacheCmd(stdout, stderr), newVersionCmd(stdout))
+	root.AddCommand(newPSCmd(stdout), newTopCmd(stdout))
 	root.Version = currentVersion().String()
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.AddCommand(newRunsCmd(stdout, stderr), newLogsCmd(stdout, stderr))

@@ -30,7 +30,7 @@ func TestVersion(t *testing.T) {
 	if want := strings.TrimSpace(string(head)); v.Revision != want {
 		t.Errorf("revision %q, want HEAD %q", v.Revision, want)
 	}
-	if !strings.Contains(runjob(t, nil, "--version").stdout, v.Revision[:12]) {
+	if len(v.Revision) < 12 || !strings.Contains(runjob(t, nil, "--version").stdout, v.Revision[:12]) {
 		t.Error("--version does not name the revision")
 	}
 }

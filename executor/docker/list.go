@@ -53,7 +53,8 @@ func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]exe
 	}
 	var out []executor.Resource
 	for _, c := range cs {
-		out = append(out, executor.Resource{Kind: executor.ResourceContainer, ID: c.ID, Name: c.Name, Labels: c.Labels, Created: c.Created})
+		out = append(out, executor.Resource{Kind: executor.ResourceContainer, ID: c.ID, Name: c.Name, Labels: c.Labels,
+			Created: c.Created, State: c.State})
 	}
 	nets, err := e.cli.NetworkList(ctx, client.NetworkListOptions{Filters: labelFilter(labels)})
 	if err != nil {

@@ -3,6 +3,7 @@ package docker
 import (
 	"context"
 	"fmt"
+	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/mount"
@@ -42,6 +43,9 @@ func (e *Engine) Inspect(ctx context.Context, id string) (executor.ContainerStat
 		return executor.ContainerState{}, fmt.Errorf("inspect %s: no state", id)
 	}
 	out := executor.ContainerState{Status: string(st.Status), Running: st.Running, ExitCode: st.ExitCode}
+	if t, err := time.Parse(time.RFC3339Nano, st.StartedAt); err == nil && t.Year() > 1 {
+		out.Started = t // a container never started says 0001-01-01
+	}
 	if st.Health != nil {
 		out.Health = string(st.Health.Status)
 	}

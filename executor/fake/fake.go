@@ -36,6 +36,9 @@ type Script struct {
 	StopOutput string
 	// Files are the container's files by absolute path, for CopyFrom.
 	Files map[string]string
+	// Processes are what Top lists while the container runs; when nil,
+	// Top lists one process, PID 1, running the spec's command.
+	Processes []executor.Process
 	// Fail makes the named Engine method ("Create", "Run", "CopyFrom",
 	// "Remove") fail with the given error for this step. See FailPull for
 	// images.
@@ -82,6 +85,10 @@ type container struct {
 	once     sync.Once
 	killed   bool
 	created  time.Time
+	// started and finished bound this container's Run; staged is the
+	// state AddResource gave it (for Resources), "" for one Create made.
+	started, finished time.Time
+	staged            string
 }
 
 // New returns an empty fake engine; unscripted steps exit 0 at once.

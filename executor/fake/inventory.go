@@ -22,8 +22,10 @@ type item struct {
 }
 
 // AddResource puts r into the inventory as if an earlier run had created
-// it (with r's labels and creation time), so tests can stage the leftovers
-// of dead runs. A container gets an ID when r has none.
+// it (with r's labels, creation time, and for a container its State,
+// "exited" when empty, and Started), so tests can stage the leftovers of
+// dead runs, or the containers of a run in progress elsewhere. A container
+// gets an ID when r has none.
 func (e *Engine) AddResource(r executor.Resource) *Engine {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -35,7 +37,8 @@ func (e *Engine) AddResource(r executor.Resource) *Engine {
 			r.ID = fmt.Sprintf("fake-%d", e.nextID)
 		}
 		spec := executor.ContainerSpec{Name: r.Name, Labels: r.Labels}
-		e.containers[r.ID] = &container{step: r.Labels[executor.LabelStep], spec: spec, created: r.Created, stop: make(chan struct{})}
+		e.containers[r.ID] = &container{step: r.Labels[executor.LabelStep], spec: spec, created: r.Created, stop: make(chan struct{}),
+			started: r.Started, staged: cmp.Or(r.State, "exited")}
 	case executor.ResourceNetwork, executor.ResourceVolume, executor.ResourceImage:
 		e.items()[r.Kind+"/"+r.ID] = &item{Resource: r, size: -1}
 	default:
@@ -93,7 +96,7 @@ func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]exe
 	for id, c := range e.containers {
 		if !c.removed && matches(c.spec.Labels, labels) {
 			cs = append(cs, executor.Resource{Kind: executor.ResourceContainer, ID: id, Name: c.spec.Name,
-				Labels: maps.Clone(c.spec.Labels), Created: c.created})
+				Labels: maps.Clone(c.spec.Labels), Created: c.created, State: c.state(), Started: c.started})
 		}
 	}
 	for _, it := range e.items() {

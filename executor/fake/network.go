@@ -25,7 +25,7 @@ func (e *Engine) Inspect(ctx context.Context, id string) (executor.ContainerStat
 	case ended:
 		st = executor.ContainerState{Status: "exited", ExitCode: c.exit}
 	case started:
-		st = executor.ContainerState{Status: "running", Running: true}
+		st = executor.ContainerState{Status: "running", Running: true, Started: c.started}
 		if c.spec.Health != nil {
 			st.Health = "healthy"
 		}

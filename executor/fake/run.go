@@ -33,11 +33,13 @@ func (e *Engine) Run(ctx context.Context, id string, stdout, stderr io.Writer) (
 	e.running++
 	e.peak = max(e.peak, e.running)
 	e.starts[c.step] = time.Now()
+	c.started = e.starts[c.step]
 	e.mu.Unlock()
 	defer func() {
 		e.mu.Lock()
 		e.running--
 		e.ends[c.step] = time.Now()
+		c.finished = e.ends[c.step]
 		e.mu.Unlock()
 	}()
 

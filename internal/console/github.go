@@ -15,6 +15,12 @@ import (
 // counted and pointed to the run record, which has them all.
 const githubMaxBytes = 4 << 20
 
+// githubSummaryMax bounds what runjob appends to $GITHUB_STEP_SUMMARY:
+// GitHub rejects a step summary over 1 MiB (and shows none of it), so a
+// huge table is cut, with a note, below that, leaving room for what the
+// job's step wrote before and for masking to lengthen a value.
+const githubSummaryMax = 1<<20 - 64<<10
+
 // githubView is the github format. Steps run in parallel but a log group
 // must be contiguous, so each step's lines are held (bounded) and printed
 // as one ::group:: when the step finishes, on stdout. Failed steps get an
@@ -139,8 +145,10 @@ func (v *githubView) finish(res *executor.Result) {
 	}
 	f, err := v.stepSummary()
 	if err == nil {
-		writeMarkdownSummary(f, res)
-		err = f.Close()
+		_, err = io.WriteString(f, markdownSummary(res, githubSummaryMax))
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(v.stderr, "runjob: warning: GITHUB_STEP_SUMMARY: %v\n", err)

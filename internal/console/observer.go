@@ -57,6 +57,8 @@ func (o *logObserver) Event(ev executor.Event) {
 	case executor.EventStepRetrying:
 		l.Warn().Str(FieldEvent, string(ev.Kind)).Int(FieldAttempt, ev.Attempt).Int64(FieldDelayMS, ev.Delay.Milliseconds()).
 			Err(ev.Err).Msgf("attempt %d failed; retrying in %s", ev.Attempt, ev.Delay)
+	case executor.EventStepTimeout:
+		o.timeout(l, ev)
 	case executor.EventArtifactExported:
 		a := ev.Artifact
 		l.Info().Str(FieldEvent, string(ev.Kind)).Str(FieldArtifact, a.Name).Str(FieldPath, a.Path).

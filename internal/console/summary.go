@@ -45,6 +45,9 @@ func summaryRows(res *executor.Result) [][]string {
 		if s.Err != nil {
 			detail = s.Err.Error()
 		}
+		if t := timeoutDetail(s.ProcessesAtTimeout); t != "" {
+			detail = strings.TrimSpace(detail + "; " + t)
+		}
 		for _, a := range s.Artifacts {
 			detail = strings.TrimSpace(fmt.Sprintf("%s artifact %s -> %s (%d files, %d bytes)", detail, a.Name, a.Dir, a.Files, a.Bytes))
 		}
@@ -80,18 +83,36 @@ func summaryTotals(res *executor.Result) string {
 // writeMarkdownSummary writes the summary as a GitHub-flavoured markdown
 // table, for $GITHUB_STEP_SUMMARY.
 func writeMarkdownSummary(w io.Writer, res *executor.Result) {
+	_, _ = io.WriteString(w, markdownSummary(res, 0))
+}
+
+// markdownSummary is the markdown summary in at most limit bytes (0: no
+// limit): when the table would be longer, its last rows give way to a
+// line saying how many steps are not shown.
+func markdownSummary(res *executor.Result, limit int) string {
 	cell := strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ")
-	fmt.Fprintf(w, "### runjob: %s\n\n", cell.Replace(res.Pipeline))
-	fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(summaryHeader, " | "), strings.Repeat("---|", len(summaryHeader)))
-	for _, row := range summaryRows(res) {
-		for i := range row {
-			row[i] = cell.Replace(row[i])
+	var head, body strings.Builder
+	fmt.Fprintf(&head, "### runjob: %s\n\n", cell.Replace(res.Pipeline))
+	fmt.Fprintf(&head, "| %s |\n|%s\n", strings.Join(summaryHeader, " | "), strings.Repeat("---|", len(summaryHeader)))
+	tail := fmt.Sprintf("\n%s\n\n", cell.Replace(summaryTotals(res)))
+	rows := summaryRows(res)
+	for i, row := range rows {
+		for j := range row {
+			row[j] = cell.Replace(row[j])
 		}
 		row[0] = "`" + strings.ReplaceAll(row[0], "`", "'") + "`"
-		fmt.Fprintf(w, "| %s |\n", strings.Join(row, " | "))
+		line := fmt.Sprintf("| %s |\n", strings.Join(row, " | "))
+		if limit > 0 && head.Len()+body.Len()+len(line)+len(tail)+len(summaryCutNote) > limit {
+			fmt.Fprintf(&body, summaryCutNote, len(rows)-i)
+			break
+		}
+		body.WriteString(line)
 	}
-	fmt.Fprintf(w, "\n%s\n\n", cell.Replace(summaryTotals(res)))
+	return head.String() + body.String() + tail
 }
+
+// summaryCutNote ends a markdown table cut to fit GitHub's limit.
+const summaryCutNote = "\n_%d more steps not shown: GitHub limits a step summary to 1 MiB. The run record has them all._\n"
 
 func plural(n int) string {
 	if n == 1 {

@@ -116,6 +116,11 @@ func (v *liveView) Event(ev executor.Event) {
 	case executor.EventStepRetrying:
 		v.permanent(fmt.Sprintf("%s %s attempt %d failed: %v; retrying in %s",
 			v.term.paint("33", "↻"), ev.Step, ev.Attempt, ev.Err, ev.Delay))
+	case executor.EventStepTimeout:
+		v.permanent(fmt.Sprintf("%s %s %v", v.term.paint("33", "⏱"), ev.Step, ev.Err))
+		for _, p := range ev.Processes {
+			v.permanent("    " + processLine(p))
+		}
 	case executor.EventArtifactExported:
 		a := ev.Artifact
 		v.permanent(fmt.Sprintf("  %s: artifact %s -> %s (%d files, %s)", ev.Step, a.Name, a.Dir, a.Files, bytesize.Format(a.Bytes)))

@@ -25,6 +25,7 @@ var layers = map[string]int{
 	"internal/bytesize":          0,
 	"internal/goldenfile":        0,
 	"internal/layering":          0,
+	"schema":                     0,
 	"pipeline/hclconfig":         1,
 	"executor":                   2,
 	"executor/docker":            3,
@@ -35,6 +36,7 @@ var layers = map[string]int{
 	"internal/inspect":           4,
 	"internal/housekeeping":      4,
 	"internal/history":           4,
+	"internal/ps":                4,
 	"internal/session":           5,
 	"cmd/runjob":                 6,
 	"bench":                      6,
@@ -42,7 +44,7 @@ var layers = map[string]int{
 
 // stdlibOnly packages import nothing outside the standard library.
 // (artifacts/ignore uses go-git's gitignore matcher, deliberately.)
-var stdlibOnly = []string{"pipeline", "artifacts", "mask", "internal/errkind", "internal/bytesize"}
+var stdlibOnly = []string{"pipeline", "artifacts", "mask", "internal/errkind", "internal/bytesize", "schema"}
 
 // dockerImporters are the only packages that may import executor/docker
 // (outside their own tests): the CLI, which connects to the engine, and the

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/runjob/runjob/executor/docker/dockertest"
+	"github.com/runjob/runjob/schema"
+)
+
+// schemaHint ends every failure: the schema is the published contract, so
+// a field runjob writes must be in it.
+const schemaHint = "\nIf you added a field or an event, add it to the schema in schema/ (and to the README's " +
+	"table); if you renamed, removed or changed the meaning of one, that breaks the contract: bump schema_version " +
+	"(README, \"Schemas and compatibility\")."
+
+// TestE2EOutputFollowsTheSchemas validates every line of the JSON log of
+// real runs, and their report.json, against schema/: runs that succeed,
+// fail, retry, export an artifact, use a service, time out, write outputs.
+func TestE2EOutputFollowsTheSchemas(t *testing.T) {
+	dockertest.Engine(t)
+	logSchema := compileSchema(t, schema.LogEventURL, schema.LogEvent)
+	reportSchema := compileSchema(t, schema.ReportURL, schema.Report)
+	runs := map[string]string{
+		"ok": `
+step "hello" {
+  image   = "busybox:latest"
+  command = ["sh", "-c", "echo hello; echo err >&2; echo 'version=1' >> $RUNJOB_OUTPUT"]
+}
+step "after" {
+  image      = "busybox:latest"
+  command    = ["sh", "-c", "echo ${step.hello.output.version}"]
+  depends_on = [step.hello]
+}
+`,
+		"mixed": `
+service "web" {
+  image   = "busybox:latest"
+  command = ["sh", "-c", "mkdir -p /www && echo hi > /www/index.html && exec httpd -f -p 8080 -h /www"]
+  healthcheck {
+    command  = ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]
+    interval = "1s"
+    retries  = 30
+  }
+}
+step "fetch" {
+  image   = "busybox:latest"
+  command = ["sh", "-c", "wget -qO- http://${service.web.host}:8080/"]
+}
+step "build" {
+  image   = "busybox:latest"
+  command = ["sh", "-c", "mkdir -p /out && echo built > /out/app && ln -s app /out/link"]
+  artifact "out" {
+    path = "/out"
+  }
+}
+step "flaky" {
+  image   = "busybox:latest"
+  command = ["sh", "-c", "echo failing; exit 3"]
+  retries = 1
+}
+step "allowed" {
+  image         = "busybox:latest"
+  command       = ["false"]
+  allow_failure = true
+}
+step "skipped" {
+  image      = "busybox:latest"
+  command    = ["true"]
+  depends_on = [step.flaky]
+}
+step "hang" {
+  image   = "busybox:latest"
+  command = ["sleep", "600"]
+  timeout = "2s"
+}
+`,
+	}
+	for name, src := range runs {
+		t.Run(name, func(t *testing.T) {
+			path := write(t, src)
+			r := runjob(t, nil, path, "--log-format", "json", "--stop-timeout", "1s")
+			if r.runID == "" {
+				t.Fatalf("no run (exit %d):\n%s", r.code, r.stderr)
+			}
+			seen := map[string]bool{}
+			for i, line := range strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n") {
+				if err := validateJSON(logSchema, line); err != nil {
+					t.Errorf("JSON log line %d does not follow schema/log-event.schema.json: %v\nline: %s%s", i+1, err, line, schemaHint)
+				}
+				for _, ev := range []string{"step_retrying", "artifact_exported", "step_timeout", "process", "output"} {
+					seen[ev] = seen[ev] || strings.Contains(line, `"event":"`+ev+`"`)
+				}
+			}
+			if name == "mixed" {
+				for ev, ok := range seen {
+					if !ok {
+						t.Errorf("the run logged no %s: the test no longer covers it", ev)
+					}
+				}
+			}
+			b, err := os.ReadFile(filepath.Join(filepath.Dir(path), ".runjob", "runs", r.runID, "report.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := validateJSON(reportSchema, string(b)); err != nil {
+				t.Errorf("report.json does not follow schema/report.schema.json: %v%s", err, schemaHint)
+			}
+		})
+	}
+}
+
+func compileSchema(t *testing.T, url string, doc []byte) *jsonschema.Schema {
+	t.Helper()
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+	if err != nil {
+		t.Fatalf("%s: %v", url, err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource(url, v); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile(url)
+	if err != nil {
+		t.Fatalf("compile %s: %v", url, err)
+	}
+	return s
+}
+
+func validateJSON(s *jsonschema.Schema, doc string) error {
+	v, err := jsonschema.UnmarshalJSON(strings.NewReader(doc))
+	if err != nil {
+		return err
+	}
+	return s.Validate(v)
+}

@@ -1,0 +1,26 @@
+package docker
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/runjob/runjob/executor"
+)
+
+func TestToProcessesReadsColumnsByTitle(t *testing.T) {
+	docker := toProcesses([]string{"UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"},
+		[][]string{{"root", "4242", "4200", "0", "10:00", "?", "00:00:00", "sleep 600"}})
+	want := []executor.Process{{PID: 4242, PPID: 4200, User: "root", Time: "00:00:00", Command: "sleep 600"}}
+	if !reflect.DeepEqual(docker, want) {
+		t.Errorf("docker's -ef table: got %+v, want %+v", docker, want)
+	}
+	podman := toProcesses([]string{"USER", "PID", "PPID", "%CPU", "ELAPSED", "TTY", "TIME", "COMMAND"},
+		[][]string{{"root", "4242", "4200", "0.000", "1s", "?", "00:00:00", "sleep 600"}})
+	if !reflect.DeepEqual(podman, want) {
+		t.Errorf("podman's table: got %+v, want %+v", podman, want)
+	}
+	short := toProcesses([]string{"PID", "CMD"}, [][]string{{"7"}})
+	if len(short) != 1 || short[0].PID != 7 || short[0].Command != "" {
+		t.Errorf("a short row: got %+v", short)
+	}
+}
