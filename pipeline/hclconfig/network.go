@@ -29,7 +29,7 @@ func (d *decoder) stepNetwork(s *pipeline.Step, own *hcl.Attribute) hcl.Diagnost
 	why := fmt.Sprintf("Step %q needs service %q (declared at %s), which it reaches over the run's network; "+
 		`network = "none" gives it only loopback.`, s.Name, svc, d.services[svc])
 	if own != nil {
-		return hcl.Diagnostics{attrError(own, "Service on no network", why+` Remove network, or set it to "bridge".`)}
+		return hcl.Diagnostics{attrError(own, "Service on no network", why+` Set it to "bridge".`)}
 	}
 	return hcl.Diagnostics{attrError(d.networkAttr, "Service on no network",
 		why+fmt.Sprintf(` The pipeline's default applies to it: set network = "bridge" in the step at %s.`, s.Pos))}

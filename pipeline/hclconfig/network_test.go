@@ -90,7 +90,7 @@ step "s" {
 }`)
 	if !strings.Contains(out, `p.hcl:4:13: Error: Service on no network`) ||
 		!strings.Contains(out, `Step "s" needs service "db" (declared at `) ||
-		!strings.Contains(out, `set it to "bridge"`) {
+		!strings.Contains(out, `Set it to "bridge".`) {
 		t.Fatalf("diagnostics:\n%s", out)
 	}
 	if len(diags) != 1 {
