@@ -39,4 +39,3 @@ func (d *decoder) stepNetwork(s *pipeline.Step, own *hcl.Attribute) hcl.Diagnost
 func networkAttr(sb *stepBlock) *hcl.Attribute {
 	return sb.content.Attributes["network"]
 }
-
