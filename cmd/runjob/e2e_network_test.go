@@ -20,10 +20,7 @@ func TestNetworkNoneHasOnlyLoopback(t *testing.T) {
 step "sealed" {
   image   = "busybox:latest"
   network = "none"
-  script  = <<-EOT
-    `+showLinks+`
-    wget -q -T 2 -O- http://example.com/ 2>&1 || echo "no way out"
-  EOT
+  script  = "`+strings.ReplaceAll(showLinks, `"`, `\"`)+`"
 }
 step "open" {
   image  = "busybox:latest"
@@ -34,7 +31,7 @@ step "open" {
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, want := range []string{"sealed | links: lo\n", "sealed | no way out", "open   | links: lo eth0\n"} {
+	for _, want := range []string{"sealed | links: lo\n", "open   | links: lo eth0\n"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
 		}
