@@ -41,9 +41,10 @@ type sample struct {
 
 // result is a scenario's samples on both sides.
 type result struct {
-	sc       scenario
-	baseline []sample
-	runjob   []sample
+	sc        scenario
+	baseline  []sample
+	runjob    []sample
+	reference []sample
 }
 
 // measure alternates baseline and runjob runs, after one unmeasured warm-up
@@ -66,9 +67,18 @@ func measure(e *env, sc scenario, n int) result {
 		if err != nil {
 			fatalf("%s: runjob: %v", sc.name, err)
 		}
+		var ref sample
+		if sc.reference != nil {
+			start := time.Now()
+			if err := sc.reference(e); err != nil {
+				fatalf("%s: %s: %v", sc.name, sc.refName, err)
+			}
+			ref.wall = time.Since(start)
+		}
 		if i >= 0 {
 			r.baseline = append(r.baseline, b)
 			r.runjob = append(r.runjob, rj)
+			r.reference = append(r.reference, ref)
 		}
 	}
 	return r
@@ -130,7 +140,7 @@ func stats(ss []sample, f func(sample) float64) (med, lo, hi float64) {
 
 func printTable(w io.Writer, results []result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "scenario\tbaseline median (min-max)\trunjob median (min-max)\tratio\ttarget\trunjob peak RSS")
+	fmt.Fprintln(tw, "scenario\tbaseline median (min-max)\trunjob median (min-max)\tratio\ttarget\trunjob peak RSS\treference: median, runjob and baseline ratios to it")
 	secs := func(s sample) float64 { return s.wall.Seconds() }
 	for _, r := range results {
 		rm, rlo, rhi := stats(r.runjob, secs)
@@ -141,7 +151,19 @@ func printTable(w io.Writer, results []result) {
 			base = fmt.Sprintf("%.3fs (%.3f-%.3f)", bm, blo, bhi)
 			ratio = fmt.Sprintf("%.2fx", rm/bm)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.3fs (%.3f-%.3f)\t%s\t%s\t%.1f MiB\n", r.sc.name, base, rm, rlo, rhi, ratio, r.sc.target, rssHi)
+		fmt.Fprintf(tw, "%s\t%s\t%.3fs (%.3f-%.3f)\t%s\t%s\t%.1f MiB\t%s\n", r.sc.name, base, rm, rlo, rhi, ratio, r.sc.target, rssHi, refColumn(r, rm))
 	}
 	_ = tw.Flush()
+}
+
+// refColumn shows a scenario's reference workload: its median and the
+// ratios of runjob's median and the baseline's to it; "-" without one.
+func refColumn(r result, runjobMedian float64) string {
+	if r.sc.reference == nil {
+		return "-"
+	}
+	secs := func(s sample) float64 { return s.wall.Seconds() }
+	ref, lo, hi := stats(r.reference, secs)
+	bm, _, _ := stats(r.baseline, secs)
+	return fmt.Sprintf("%s %.3fs (%.3f-%.3f): runjob %.2fx, baseline %.2fx", r.sc.refName, ref, lo, hi, runjobMedian/ref, bm/ref)
 }

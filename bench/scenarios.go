@@ -23,6 +23,38 @@ type scenario struct {
 	// no CLI equivalent (loading a pipeline).
 	baseline func(*env) error
 	runjob   func(*env) (sample, error)
+	// reference, when set, is a second docker CLI workload measured in the
+	// same loop (e.g. the default bridge beside --network none), named
+	// refName in the table.
+	reference func(*env) error
+	refName   string
+}
+
+// chainSrc is a pipeline of 10 steps each depending on the one before;
+// extra goes into every step.
+func chainSrc(extra string) string {
+	var b strings.Builder
+	for i := range 10 {
+		fmt.Fprintf(&b, "step \"s%d\" {\n  image = %q\n  command = [\"echo\", \"ok\"]\n%s", i, image, extra)
+		if i > 0 {
+			fmt.Fprintf(&b, "  depends_on = [step.s%d]\n", i-1)
+		}
+		b.WriteString("}\n")
+	}
+	return b.String()
+}
+
+// dockerChain runs 10 containers one after another with the docker CLI.
+func dockerChain(flags ...string) func(*env) error {
+	args := append(append([]string{"run", "--rm"}, flags...), image, "echo", "ok")
+	return func(*env) error {
+		for range 10 {
+			if err := docker(args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // pipelineFile writes src to the work dir and returns its path.
@@ -64,24 +96,19 @@ func scenarios() []scenario {
 		},
 		{
 			name: "10-step chain", target: "<= 0.85x",
-			baseline: func(*env) error {
-				for range 10 {
-					if err := docker("run", "--rm", image, "echo", "ok"); err != nil {
-						return err
-					}
-				}
-				return nil
-			},
+			baseline: dockerChain(),
 			runjob: func(e *env) (sample, error) {
-				var b strings.Builder
-				for i := range 10 {
-					fmt.Fprintf(&b, "step \"s%d\" {\n  image = %q\n  command = [\"echo\", \"ok\"]\n", i, image)
-					if i > 0 {
-						fmt.Fprintf(&b, "  depends_on = [step.s%d]\n", i-1)
-					}
-					b.WriteString("}\n")
-				}
-				return runRunjob(e, okLines(10), e.pipelineFile("chain", b.String()))
+				return runRunjob(e, okLines(10), e.pipelineFile("chain", chainSrc("")))
+			},
+		},
+		{
+			// Hermetic steps: against docker run --network none, and beside
+			// the default bridge, to show what skipping the endpoint saves.
+			name: "10-step chain network none", target: "<= 0.85x",
+			baseline:  dockerChain("--network", "none"),
+			reference: dockerChain(), refName: "docker run (bridge)",
+			runjob: func(e *env) (sample, error) {
+				return runRunjob(e, okLines(10), e.pipelineFile("chain-none", chainSrc("  network = \"none\"\n")))
 			},
 		},
 		{

@@ -253,6 +253,9 @@ type ContainerSpec struct {
 	// default one, reachable there under Aliases.
 	Network string
 	Aliases []string
+	// NetworkMode NetworkNone gives the container loopback only (Network
+	// is then empty); "" or NetworkBridge is the default or Network.
+	NetworkMode pipeline.NetworkMode
 	// Health overrides the image's health check (nil: the image's, if any).
 	Health *HealthCheck
 	// Mounts are named volumes (created with their Labels if missing) and

@@ -150,5 +150,8 @@ func (e *Executor) containerSpec(index int, step *pipeline.Step, attempt int, ru
 		Memory:     step.Resources.Memory,
 		CPUs:       step.Resources.CPUs,
 		EngineLogs: e.engineLogs,
+		// The loader let no step on "none" need a service, so this never
+		// meets a Network.
+		NetworkMode: step.Network,
 	}, nil
 }

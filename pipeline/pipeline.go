@@ -96,6 +96,9 @@ type Step struct {
 	Caches []Cache
 	// Mounts are host directories or files bind-mounted into the container.
 	Mounts []Mount
+	// Network is the step's own network or the pipeline's default ("":
+	// neither set one, which runs as NetworkBridge).
+	Network NetworkMode
 	// Build, when set, makes this a build node (named BuildNode of its
 	// name): it builds an image instead of running a container, and only
 	// Name, Base, DependsOn and Pos of the step matter.
@@ -112,6 +115,19 @@ const (
 	PullMissing PullPolicy = "missing" // only when not present (default)
 	PullAlways  PullPolicy = "always"  // every run, once per image
 	PullNever   PullPolicy = "never"   // never; a missing image is an error
+)
+
+// NetworkMode says what network a step's container has.
+type NetworkMode string
+
+// Network modes.
+const (
+	// NetworkBridge: Docker's default bridge, or the run's network when the
+	// step needs a service (the default).
+	NetworkBridge NetworkMode = "bridge"
+	// NetworkNone: loopback only, so no DNS and no route out; for a step
+	// that needs nothing from the network. It cannot need a service.
+	NetworkNone NetworkMode = "none"
 )
 
 // Condition says after which outcomes of its dependencies a step runs.

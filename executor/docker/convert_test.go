@@ -3,7 +3,10 @@ package docker
 import (
 	"testing"
 
+	"github.com/moby/moby/api/types/container"
+
 	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/pipeline"
 )
 
 func TestToConfig(t *testing.T) {
@@ -56,5 +59,30 @@ func TestToConfigLimitsAndUser(t *testing.T) {
 	_, host = toConfig(&executor.ContainerSpec{Image: "busybox:latest"})
 	if host.Memory != 0 || host.MemorySwap != 0 || host.NanoCPUs != 0 {
 		t.Fatalf("unlimited step got limits: %+v", host.Resources)
+	}
+}
+
+// A step on network "none" gets Docker's none mode (no endpoint, loopback
+// only); "bridge" and unset keep the default, or the run's network.
+func TestToConfigNetworkMode(t *testing.T) {
+	cases := []struct {
+		mode    pipeline.NetworkMode
+		network string
+		want    container.NetworkMode
+	}{
+		{"", "", ""},
+		{pipeline.NetworkBridge, "", ""},
+		{pipeline.NetworkNone, "", "none"},
+		{"", "net-1", "net-1"},
+		{pipeline.NetworkBridge, "net-1", "net-1"},
+	}
+	for _, c := range cases {
+		spec := &executor.ContainerSpec{Image: "busybox:latest", NetworkMode: c.mode, Network: c.network}
+		if _, host := toConfig(spec); host.NetworkMode != c.want {
+			t.Errorf("mode %q network %q: NetworkMode = %q, want %q", c.mode, c.network, host.NetworkMode, c.want)
+		}
+		if nc := networkingConfig(spec); (nc != nil) != (c.network != "") {
+			t.Errorf("mode %q network %q: networking config = %+v", c.mode, c.network, nc)
+		}
 	}
 }

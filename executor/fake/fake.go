@@ -15,6 +15,7 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 
 	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/pipeline"
 )
 
 // Script is how one step's container behaves.
@@ -240,6 +241,10 @@ func (e *Engine) Create(ctx context.Context, spec *executor.ContainerSpec) (stri
 	s := e.scripts[step]
 	if err := s.Fail["Create"]; err != nil {
 		return "", err
+	}
+	if spec.NetworkMode == pipeline.NetworkNone && spec.Network != "" {
+		// As the daemon: a container on no network joins none.
+		return "", cerrdefs.ErrInvalidArgument.WithMessage("network none with network " + spec.Network)
 	}
 	for _, c := range e.containers {
 		if c.spec.Name == spec.Name && !c.removed {

@@ -18,7 +18,8 @@ import (
 // order: for a build node build (its context), dockerfile, target, arg
 // (one line per argument, sorted) and tags; image (with a pull note), entrypoint, command, workdir, user, env
 // (one line per variable, sorted by name), depends on, services, input,
-// mount, cache (with its volume), artifact and notes. Values are padded to
+// mount, cache (with its volume), artifact and notes (those of List: when,
+// timeout, retries, limits, network...). Values are padded to
 // one column; another step's output shows as "(output of step NAME)".
 func Plan(w io.Writer, g *pipeline.Graph) error {
 	p := g.Pipeline()

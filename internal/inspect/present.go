@@ -106,6 +106,11 @@ func notes(s *pipeline.Step) []string {
 	if s.Resources.CPUs > 0 {
 		out = append(out, "cpus "+strconv.FormatFloat(s.Resources.CPUs, 'f', -1, 64))
 	}
+	if s.Network != "" {
+		// Set by the step or the pipeline's default; unset says nothing,
+		// so plans of pipelines without it read as before.
+		out = append(out, "network "+string(s.Network))
+	}
 	return out
 }
 

@@ -38,6 +38,10 @@ type decoder struct {
 	// outputOK the attributes (by expression range) outputs may be used in.
 	outputKeys map[string][]string
 	outputOK   map[hcl.Range]bool
+	// network is the pipeline block's default for steps, set at
+	// networkAttr ("" and nil when it has none).
+	network     pipeline.NetworkMode
+	networkAttr *hcl.Attribute
 }
 
 func newDecoder(l *Loader, filename string) *decoder {

@@ -23,6 +23,7 @@ var pipelineSchema = &hcl.BodySchema{
 		{Name: "concurrency"},
 		{Name: "fail_fast"},
 		{Name: "timeout"},
+		{Name: "network"},
 	},
 }
 
@@ -62,6 +63,7 @@ var stepSchema = &hcl.BodySchema{
 		{Name: "allow_failure"},
 		{Name: "when"},
 		{Name: "for_each"},
+		{Name: "network"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "resources"},

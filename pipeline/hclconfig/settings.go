@@ -7,7 +7,8 @@ import (
 )
 
 // settings decodes the optional pipeline block: name, concurrency,
-// fail_fast and timeout. It may use variables and locals.
+// fail_fast, timeout and network (the steps' default, kept in the decoder
+// for stepNetwork). It may use variables and locals.
 func (d *decoder) settings(blocks hcl.Blocks, p *pipeline.Pipeline) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	ctx := d.baseCtx()
@@ -42,6 +43,12 @@ func (d *decoder) settings(blocks hcl.Blocks, p *pipeline.Pipeline) hcl.Diagnost
 		if a, ok := attrs["timeout"]; ok {
 			var dd hcl.Diagnostics
 			p.Timeout, dd = d.evalDuration(a, ctx)
+			diags = append(diags, dd...)
+		}
+		if a, ok := attrs["network"]; ok {
+			var dd hcl.Diagnostics
+			d.network, dd = d.evalNetwork(a, ctx)
+			d.networkAttr = a
 			diags = append(diags, dd...)
 		}
 	}

@@ -54,6 +54,11 @@ func (d *decoder) decodeInstance(sb *stepBlock, i int, ctx *hcl.EvalContext) (*p
 		step.User, _, dd = d.evalString(a, ctx)
 		add(dd)
 	}
+	if a, ok := attrs["network"]; ok {
+		var dd hcl.Diagnostics
+		step.Network, dd = d.evalNetwork(a, ctx)
+		add(dd)
+	}
 	add(d.decodeControl(step, attrs, ctx))
 	add(d.decodeNested(step, sb.content.Blocks, ctx))
 	return step, diags

@@ -59,7 +59,7 @@ func (d *decoder) decodeSteps(blocks hcl.Blocks) ([]*pipeline.Step, hcl.Diagnost
 		deps, services, keyed, dd := d.stepDeps(sb)
 		diags = append(diags, dd...)
 		services = d.stepServices(sb, services)
-		n := 1
+		n, conflict := 1, false
 		if sb.forEach {
 			n = len(sb.keys)
 		}
@@ -73,6 +73,10 @@ func (d *decoder) decodeSteps(blocks hcl.Blocks) ([]*pipeline.Step, hcl.Diagnost
 			diags = append(diags, dd...)
 			s.DependsOn = append(d.instanceDeps(deps, keyed, ictx), imageDeps(s, sb.content.Attributes)...)
 			s.Services = services
+			if dd := d.stepNetwork(s, networkAttr(sb)); dd != nil && !conflict {
+				conflict = true // once per block, not per for_each instance
+				diags = append(diags, dd...)
+			}
 			steps = append(steps, s)
 		}
 	}
