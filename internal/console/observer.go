@@ -42,18 +42,7 @@ func (o *logObserver) Event(ev executor.Event) {
 	case executor.EventImagePull:
 		o.pull(l, ev)
 	case executor.EventStepStarted:
-		msg := "step started"
-		if ev.Node == executor.NodeBuild {
-			msg = "build started"
-		}
-		if ev.Attempt > 1 {
-			msg = fmt.Sprintf("step started (attempt %d)", ev.Attempt)
-		}
-		e := l.Info().Str(FieldEvent, string(ev.Kind)).Str(FieldImage, ev.Image).Str(FieldContainer, ev.Container)
-		if !o.human || ev.Attempt > 1 {
-			e = e.Int(FieldAttempt, ev.Attempt)
-		}
-		e.Msg(msg)
+		o.started(l, ev)
 	case executor.EventStepRetrying:
 		l.Warn().Str(FieldEvent, string(ev.Kind)).Int(FieldAttempt, ev.Attempt).Int64(FieldDelayMS, ev.Delay.Milliseconds()).
 			Err(ev.Err).Msgf("attempt %d failed; retrying in %s", ev.Attempt, ev.Delay)
@@ -64,47 +53,71 @@ func (o *logObserver) Event(ev executor.Event) {
 		l.Info().Str(FieldEvent, string(ev.Kind)).Str(FieldArtifact, a.Name).Str(FieldPath, a.Path).
 			Str(FieldDir, a.Dir).Int(FieldFiles, a.Files).Int64(FieldBytes, a.Bytes).Msg("artifact exported")
 	case executor.EventStepFinished:
-		r := ev.Result
-		e := l.Info()
-		switch {
-		case r.Status.Failed():
-			e = l.Error()
-		case r.Status != executor.StatusOK:
-			e = l.Warn()
-		}
-		e = e.Str(FieldEvent, string(ev.Kind)).Str(FieldStatus, string(r.Status)).Int64(FieldDurationMS, r.Duration().Milliseconds())
-		if n := len(r.Attempts); n > 0 && (!o.human || n > 1) {
-			e = e.Int(FieldAttempt, n)
-		}
-		if r.Kept != "" {
-			e = e.Str(FieldKept, r.Kept)
-		}
-		if r.ExitCode >= 0 {
-			e = e.Int(FieldExitCode, r.ExitCode)
-		}
-		if r.OOMKilled {
-			e = e.Bool(FieldOOMKilled, true)
-		}
-		if len(r.Outputs) > 0 {
-			e = e.Dict(FieldOutputs, outputsDict(r.Outputs))
-		}
-		if ev.Node == executor.NodeBuild && r.ImageID != "" {
-			e = e.Str(FieldImageID, r.ImageID)
-		}
-		e.Err(r.Err).Msg("step " + string(r.Status))
+		o.finished(l, ev)
 	case executor.EventRunFinished:
-		r := ev.Run
-		status := "ok"
-		if !r.OK() {
-			status = "failed"
-		}
-		e := l.Info().Str(FieldEvent, string(ev.Kind)).Str(FieldStatus, status).Int(FieldSteps, len(r.Steps)).
-			Int64(FieldDurationMS, r.Finished.Sub(r.Started).Milliseconds())
-		if len(r.Leftovers) > 0 {
-			e = e.Int(FieldLeftovers, len(r.Leftovers))
-		}
-		e.Msg("run finished")
+		o.runFinished(l, ev.Run)
 	}
+}
+
+func (o *logObserver) started(l zerolog.Logger, ev executor.Event) {
+	msg := "step started"
+	if ev.Node == executor.NodeBuild {
+		msg = "build started"
+	}
+	if ev.Attempt > 1 {
+		msg = fmt.Sprintf("step started (attempt %d)", ev.Attempt)
+	}
+	e := l.Info().Str(FieldEvent, string(ev.Kind)).Str(FieldImage, ev.Image).Str(FieldContainer, ev.Container)
+	if !o.human || ev.Attempt > 1 {
+		e = e.Int(FieldAttempt, ev.Attempt)
+	}
+	e.Msg(msg)
+}
+
+// finished logs a step's end: at error level for a failure, warn for any
+// other status but ok.
+func (o *logObserver) finished(l zerolog.Logger, ev executor.Event) {
+	r := ev.Result
+	e := l.Info()
+	switch {
+	case r.Status.Failed():
+		e = l.Error()
+	case r.Status != executor.StatusOK:
+		e = l.Warn()
+	}
+	e = e.Str(FieldEvent, string(ev.Kind)).Str(FieldStatus, string(r.Status)).Int64(FieldDurationMS, r.Duration().Milliseconds())
+	if n := len(r.Attempts); n > 0 && (!o.human || n > 1) {
+		e = e.Int(FieldAttempt, n)
+	}
+	if r.Kept != "" {
+		e = e.Str(FieldKept, r.Kept)
+	}
+	if r.ExitCode >= 0 {
+		e = e.Int(FieldExitCode, r.ExitCode)
+	}
+	if r.OOMKilled {
+		e = e.Bool(FieldOOMKilled, true)
+	}
+	if len(r.Outputs) > 0 {
+		e = e.Dict(FieldOutputs, outputsDict(r.Outputs))
+	}
+	if ev.Node == executor.NodeBuild && r.ImageID != "" {
+		e = e.Str(FieldImageID, r.ImageID)
+	}
+	e.Err(r.Err).Msg("step " + string(r.Status))
+}
+
+func (o *logObserver) runFinished(l zerolog.Logger, r *executor.Result) {
+	status := "ok"
+	if !r.OK() {
+		status = "failed"
+	}
+	e := l.Info().Str(FieldEvent, string(executor.EventRunFinished)).Str(FieldStatus, status).Int(FieldSteps, len(r.Steps)).
+		Int64(FieldDurationMS, r.Finished.Sub(r.Started).Milliseconds())
+	if len(r.Leftovers) > 0 {
+		e = e.Int(FieldLeftovers, len(r.Leftovers))
+	}
+	e.Msg("run finished")
 }
 
 // pull logs pull progress: every event in JSON, a line every couple of
