@@ -1,55 +1,27 @@
 package schema_test
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
-	"github.com/runjob/runjob/schema"
+	"github.com/runjob/runjob/schema/schematest"
 )
 
 // compile compiles one embedded schema, asserting formats (date-time).
-func compile(t *testing.T, url string, doc []byte) *jsonschema.Schema {
-	t.Helper()
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
-	if err != nil {
-		t.Fatalf("%s: %v", url, err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource(url, v); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile(url)
-	if err != nil {
-		t.Fatalf("compile %s: %v", url, err)
-	}
-	return s
-}
-
-func validate(s *jsonschema.Schema, doc string) error {
-	v, err := jsonschema.UnmarshalJSON(strings.NewReader(doc))
-	if err != nil {
-		return err
-	}
-	return s.Validate(v)
-}
 
 func TestTheFixtureReportFollowsTheSchema(t *testing.T) {
-	s := compile(t, schema.ReportURL, schema.Report)
+	s := schematest.Report(t)
 	b, err := os.ReadFile(filepath.Join("..", "report", "testdata", "fixture.report.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := validate(s, string(b)); err != nil {
+	if err := schematest.Validate(s, string(b)); err != nil {
 		t.Fatalf("report/testdata/fixture.report.json: %v", err)
 	}
 	renamed := strings.Replace(string(b), `"duration_ms"`, `"durationMs"`, 1)
-	if validate(s, renamed) == nil {
+	if schematest.Validate(s, renamed) == nil {
 		t.Error("the report schema accepts a renamed field")
 	}
 }
@@ -59,8 +31,8 @@ const line = `{"level":"info","schema_version":1,"run_id":"20260101-000000-abcde
 	`"time":"2026-01-01T00:00:00.123456789Z","message":"step started"}`
 
 func TestTheLogSchemaIsStrict(t *testing.T) {
-	s := compile(t, schema.LogEventURL, schema.LogEvent)
-	if err := validate(s, line); err != nil {
+	s := schematest.LogEvent(t)
+	if err := schematest.Validate(s, line); err != nil {
 		t.Fatalf("a step_started line: %v", err)
 	}
 	for name, bad := range map[string]string{
@@ -72,13 +44,13 @@ func TestTheLogSchemaIsStrict(t *testing.T) {
 		"an unknown event":       strings.Replace(line, `"step_started"`, `"step_paused"`, 1),
 		"a bad time":             strings.Replace(line, `"2026-01-01T00:00:00.123456789Z"`, `"yesterday"`, 1),
 	} {
-		if validate(s, bad) == nil {
+		if schematest.Validate(s, bad) == nil {
 			t.Errorf("the log schema accepts %s: %s", name, bad)
 		}
 	}
 	msg := `{"level":"warn","schema_version":1,"run_id":"20260101-000000-abcdef","pipeline":"p","error":"boom",` +
 		`"container":"c","time":"2026-01-01T00:00:00Z","message":"could not stop container; removing it by force"}`
-	if err := validate(s, msg); err != nil {
+	if err := schematest.Validate(s, msg); err != nil {
 		t.Errorf("a message without an event: %v", err)
 	}
 }

@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/runjob/runjob/executor/docker/dockertest"
-	"github.com/runjob/runjob/schema"
+	"github.com/runjob/runjob/schema/schematest"
 )
 
 // schemaHint ends every failure: the schema is the published contract, so
@@ -24,8 +21,8 @@ const schemaHint = "\nIf you added a field or an event, add it to the schema in 
 // fail, retry, export an artifact, use a service, time out, write outputs.
 func TestE2EOutputFollowsTheSchemas(t *testing.T) {
 	dockertest.Engine(t)
-	logSchema := compileSchema(t, schema.LogEventURL, schema.LogEvent)
-	reportSchema := compileSchema(t, schema.ReportURL, schema.Report)
+	logSchema := schematest.LogEvent(t)
+	reportSchema := schematest.Report(t)
 	runs := map[string]string{
 		"ok": `
 step "hello" {
@@ -90,7 +87,7 @@ step "hang" {
 			}
 			seen := map[string]bool{}
 			for i, line := range strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n") {
-				if err := validateJSON(logSchema, line); err != nil {
+				if err := schematest.Validate(logSchema, line); err != nil {
 					t.Errorf("JSON log line %d does not follow schema/log-event.schema.json: %v\nline: %s%s", i+1, err, line, schemaHint)
 				}
 				for _, ev := range []string{"step_retrying", "artifact_exported", "step_timeout", "process", "output"} {
@@ -108,35 +105,9 @@ step "hang" {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := validateJSON(reportSchema, string(b)); err != nil {
+			if err := schematest.Validate(reportSchema, string(b)); err != nil {
 				t.Errorf("report.json does not follow schema/report.schema.json: %v%s", err, schemaHint)
 			}
 		})
 	}
-}
-
-func compileSchema(t *testing.T, url string, doc []byte) *jsonschema.Schema {
-	t.Helper()
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
-	if err != nil {
-		t.Fatalf("%s: %v", url, err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource(url, v); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile(url)
-	if err != nil {
-		t.Fatalf("compile %s: %v", url, err)
-	}
-	return s
-}
-
-func validateJSON(s *jsonschema.Schema, doc string) error {
-	v, err := jsonschema.UnmarshalJSON(strings.NewReader(doc))
-	if err != nil {
-		return err
-	}
-	return s.Validate(v)
 }

@@ -17,6 +17,7 @@ const module = "github.com/runjob/runjob"
 // modules the rules below allow). A new package must be given a layer
 // here, so where it sits is a decision, not an accident.
 var layers = map[string]int{
+	"schema/schematest":          1,
 	"pipeline":                   0,
 	"artifacts":                  0,
 	"artifacts/ignore":           0,
