@@ -26,8 +26,11 @@ func (e *Engine) Create(ctx context.Context, spec *executor.ContainerSpec) (stri
 		})
 		return err
 	})
-	if err != nil {
-		return "", e.classify(ctx, err)
+	if err = e.classify(ctx, err); err != nil {
+		if !classified(err) && e.nameTaken(ctx, spec.Name) {
+			err = nameConflictError{err}
+		}
+		return "", err
 	}
 	return res.ID, nil
 }
@@ -46,7 +49,7 @@ func (e *Engine) run(ctx context.Context, id string, stdout, stderr io.Writer) (
 	defer cancel()
 	att, err := e.cli.ContainerAttach(ctx, id, client.ContainerAttachOptions{Stream: true, Stdout: true, Stderr: true})
 	if err != nil {
-		return executor.ExitStatus{}, fmt.Errorf("attach: %w", err)
+		return executor.ExitStatus{}, e.attachFailed(ctx, id, err)
 	}
 	defer att.Close()
 	// next-exit, registered before start: not-running would be satisfied
@@ -108,6 +111,8 @@ const oomSettle = 500 * time.Millisecond
 // exitStatus inspects the exited container: only inspect knows whether the
 // kernel's OOM killer ended the process. A 137 without the OOM flag is
 // re-inspected for a moment, so a late event still makes oom_killed.
+// Podman sends no such event: there a 137 under a memory limit carries a
+// caveat instead.
 func (e *Engine) exitStatus(ctx context.Context, id string) (executor.ExitStatus, error) {
 	deadline := time.Now().Add(oomSettle)
 	for {
@@ -116,8 +121,16 @@ func (e *Engine) exitStatus(ctx context.Context, id string) (executor.ExitStatus
 			return executor.ExitStatus{}, fmt.Errorf("inspect: %w", err)
 		}
 		st := ins.Container.State
+		exit := executor.ExitStatus{Code: st.ExitCode, OOMKilled: st.OOMKilled, ImageID: ins.Container.Image}
 		if st.OOMKilled || st.ExitCode != 137 || time.Now().After(deadline) {
-			return executor.ExitStatus{Code: st.ExitCode, OOMKilled: st.OOMKilled, ImageID: ins.Container.Image}, nil
+			return exit, nil
+		}
+		if e.IsPodman(ctx) {
+			// No event to wait for: Podman never reports OOM kills.
+			if h := ins.Container.HostConfig; h != nil && h.Memory > 0 {
+				exit.Caveat = PodmanOOMCaveat
+			}
+			return exit, nil
 		}
 		select {
 		case <-ctx.Done():
@@ -158,6 +171,9 @@ func (e *Engine) CopyFrom(ctx context.Context, id, p string) (io.ReadCloser, err
 	res, err := e.cli.CopyFromContainer(ctx, id, client.CopyFromContainerOptions{SourcePath: p})
 	if err != nil {
 		return nil, e.classify(ctx, err)
+	}
+	if e.IsPodman(ctx) {
+		return slashDirs(res.Content), nil
 	}
 	return res.Content, nil
 }

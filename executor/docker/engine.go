@@ -31,6 +31,10 @@ type Engine struct {
 
 	beatMu sync.Mutex
 	beat   *beat // while steps run (listening.go)
+
+	flavorMu    sync.Mutex
+	flavorKnown bool
+	podman      bool // Podman's Docker-compatible API (podman.go)
 }
 
 var _ executor.Engine = (*Engine)(nil)
