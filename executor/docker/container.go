@@ -19,6 +19,11 @@ import (
 // Create creates the step's container without starting it.
 func (e *Engine) Create(ctx context.Context, spec *executor.ContainerSpec) (string, error) {
 	cfg, host := toConfig(spec)
+	if e.IsPodman(ctx) {
+		if err := e.createVolumes(ctx, spec); err != nil {
+			return "", err
+		}
+	}
 	var res client.ContainerCreateResult
 	err := e.bounded(ctx, "creating container "+spec.Name, func(ctx context.Context) (err error) {
 		res, err = e.cli.ContainerCreate(ctx, client.ContainerCreateOptions{
@@ -188,6 +193,7 @@ func (e *Engine) CopyTo(ctx context.Context, id, dir string, content io.Reader) 
 // container counts as removed.
 func (e *Engine) Remove(ctx context.Context, id string) error {
 	_, err := e.cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+	e.forgetHealth(id)
 	if err != nil && !cerrdefs.IsNotFound(err) {
 		return e.classify(ctx, fmt.Errorf("remove %s: %w", id, err))
 	}

@@ -35,6 +35,9 @@ type Engine struct {
 	flavorMu    sync.Mutex
 	flavorKnown bool
 	podman      bool // Podman's Docker-compatible API (podman.go)
+
+	healthMu   sync.Mutex
+	healthRuns map[string]time.Time // Podman health checks runjob ran (podman_health.go)
 }
 
 var _ executor.Engine = (*Engine)(nil)

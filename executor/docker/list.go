@@ -67,6 +67,9 @@ func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]exe
 		return nil, e.classify(ctx, fmt.Errorf("list volumes: %w", err))
 	}
 	for _, v := range vols.Items {
+		if !hasLabels(v.Labels, labels) {
+			continue
+		}
 		created, _ := time.Parse(time.RFC3339, v.CreatedAt)
 		out = append(out, executor.Resource{Kind: executor.ResourceVolume, ID: v.Name, Name: v.Name, Labels: v.Labels, Created: created})
 	}

@@ -44,6 +44,9 @@ func (e *Engine) Inspect(ctx context.Context, id string) (executor.ContainerStat
 	out := executor.ContainerState{Status: string(st.Status), Running: st.Running, ExitCode: st.ExitCode}
 	if st.Health != nil {
 		out.Health = string(st.Health.Status)
+		if e.IsPodman(ctx) {
+			out.Health = e.podmanHealth(ctx, ins.Container, out.Health)
+		}
 	}
 	return out, nil
 }

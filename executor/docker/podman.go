@@ -10,6 +10,8 @@ import (
 
 	"github.com/moby/moby/api/types/system"
 	"github.com/moby/moby/client"
+
+	"github.com/runjob/runjob/executor"
 )
 
 // Podman's Docker-compatible API (`podman system service`) differs from
@@ -109,4 +111,38 @@ func retar(tr *tar.Reader, tw *tar.Writer) error {
 			return err
 		}
 	}
+}
+
+// createVolumes creates the spec's labelled named volumes before its
+// container, on Podman only: Podman creates a volume a mount names, but
+// without the mount's labels, and runjob finds caches and leftovers by
+// label. Creating an existing volume is success; so is losing the race to
+// create it to another step.
+func (e *Engine) createVolumes(ctx context.Context, spec *executor.ContainerSpec) error {
+	for _, m := range spec.Mounts {
+		if m.Volume == "" || len(m.Labels) == 0 {
+			continue
+		}
+		_, err := e.cli.VolumeCreate(ctx, client.VolumeCreateOptions{Name: m.Volume, Labels: m.Labels})
+		if err != nil {
+			if _, ierr := e.cli.VolumeInspect(ctx, m.Volume, client.VolumeInspectOptions{}); ierr == nil {
+				continue
+			}
+			return e.classify(ctx, fmt.Errorf("create volume %s: %w", m.Volume, err))
+		}
+	}
+	return nil
+}
+
+// hasLabels reports whether have carries every label of want (an empty
+// value matches any). Podman 4.3 ORs several label filters of a volume
+// listing where dockerd ANDs them, so listings are filtered here again.
+func hasLabels(have, want map[string]string) bool {
+	for k, v := range want {
+		got, ok := have[k]
+		if !ok || (v != "" && got != v) {
+			return false
+		}
+	}
+	return true
 }
