@@ -34,7 +34,8 @@ type Engine struct {
 
 	flavorMu    sync.Mutex
 	flavorKnown bool
-	podman      bool // Podman's Docker-compatible API (podman.go)
+	podman      bool   // Podman's Docker-compatible API (podman.go)
+	libpodAPI   string // its own API's version, e.g. 4.3.1
 
 	healthMu   sync.Mutex
 	healthRuns map[string]time.Time // Podman health checks runjob ran (podman_health.go)

@@ -2,6 +2,7 @@ package docker
 
 import (
 	"archive/tar"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -38,8 +39,12 @@ func (e *Engine) IsPodman(ctx context.Context) bool {
 		if err != nil {
 			return false
 		}
-		e.podman = slices.ContainsFunc(v.Components, func(c system.ComponentVersion) bool { return c.Name == podmanComponent })
-		e.flavorKnown = true
+		i := slices.IndexFunc(v.Components, func(c system.ComponentVersion) bool { return c.Name == podmanComponent })
+		e.podman, e.flavorKnown = i >= 0, true
+		if e.podman {
+			// Podman's own endpoints live under /v<its API version>/libpod.
+			e.libpodAPI = cmp.Or(v.Components[i].Details["APIVersion"], v.Components[i].Version)
+		}
 	}
 	return e.podman
 }

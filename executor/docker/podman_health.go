@@ -1,6 +1,7 @@
 package docker
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -72,7 +73,7 @@ func (e *Engine) runPodmanHealthcheck(ctx context.Context, id string) (string, e
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) { return dial(ctx) },
 	}}
 	defer hc.CloseIdleConnections()
-	u := url.URL{Scheme: "http", Host: client.DummyHost, Path: "/libpod/containers/" + id + "/healthcheck"}
+	u := url.URL{Scheme: "http", Host: client.DummyHost, Path: "/v" + e.libpodVersion() + "/libpod/containers/" + id + "/healthcheck"}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return "", err
@@ -90,6 +91,13 @@ func (e *Engine) runPodmanHealthcheck(ctx context.Context, id string) (string, e
 		return "", fmt.Errorf("healthcheck %s: %w", shortID(id), err)
 	}
 	return h.Status, nil
+}
+
+// libpodVersion is the version of Podman's own API, as IsPodman learnt it.
+func (e *Engine) libpodVersion() string {
+	e.flavorMu.Lock()
+	defer e.flavorMu.Unlock()
+	return cmp.Or(e.libpodAPI, "4.0.0")
 }
 
 // forgetHealth drops what podmanHealth remembers of a removed container.
