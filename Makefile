@@ -43,11 +43,13 @@ test: setup
 
 ## test-podman: the real-engine tests (executor/docker, cmd/runjob) against Podman's Docker-compatible API, then the leftover check there
 # (The Docker setup first: it installs the tools the tests drive, and
-# Podman's busybox is copied from the Docker engine's.)
+# Podman's busybox is copied from the Docker engine's. One package at a
+# time: Podman's service slows down more than dockerd under parallel load.
+# PODMAN_TESTFLAGS adds go test flags, e.g. -run.)
 test-podman:
 	$(MAKE) --no-print-directory setup ENGINE=docker
 	$(MAKE) --no-print-directory setup ENGINE=podman
-	DOCKER_HOST=$(PODMAN_HOST) RUNJOB_REQUIRE_DOCKER=1 $(GO) test -count=1 -timeout 20m ./executor/docker/ ./cmd/runjob/
+	DOCKER_HOST=$(PODMAN_HOST) RUNJOB_REQUIRE_DOCKER=1 $(GO) test -count=1 -p 1 -timeout 20m $(PODMAN_TESTFLAGS) ./executor/docker/ ./cmd/runjob/
 	DOCKER_HOST=$(PODMAN_HOST) bash scripts/check-leftovers.sh
 
 ## stop-podman: stop the Podman service `make setup ENGINE=podman` started (by its pid)

@@ -107,3 +107,16 @@ func labelFilter(labels map[string]string) client.Filters {
 	}
 	return f
 }
+
+// hasLabels reports whether have carries every label of want (an empty
+// value matches any). Podman 4.3 ORs several label filters of a volume
+// listing where dockerd ANDs them, so listings are filtered here again.
+func hasLabels(have, want map[string]string) bool {
+	for k, v := range want {
+		got, ok := have[k]
+		if !ok || (v != "" && got != v) {
+			return false
+		}
+	}
+	return true
+}
