@@ -29,13 +29,16 @@ const PodmanOOMCaveat = "the engine did not say whether it was out of memory: Po
 
 // IsPodman reports whether the daemon is Podman's Docker-compatible API
 // service, from the components its version names. It asks once and keeps
-// the answer; when the daemon does not answer, it says false and asks again
-// next time.
+// the answer; when the daemon does not answer within a few seconds, it
+// says false and asks again next time.
 func (e *Engine) IsPodman(ctx context.Context) bool {
 	e.flavorMu.Lock()
 	defer e.flavorMu.Unlock()
 	if !e.flavorKnown {
-		v, err := e.cli.ServerVersion(ctx, client.ServerVersionOptions{})
+		// Bounded like a probe: a stuck daemon must not hang a create here.
+		vctx, cancel := context.WithTimeout(ctx, probeTimeout)
+		defer cancel()
+		v, err := e.cli.ServerVersion(vctx, client.ServerVersionOptions{})
 		if err != nil {
 			return false
 		}
