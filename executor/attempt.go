@@ -112,6 +112,8 @@ func classify(ctx context.Context, at Attempt, step *pipeline.Step, exit ExitSta
 		// (A child killed for memory while the main process went on to
 		// exit 0 is the step's business: it succeeded.)
 		at.Status, at.Err = StatusOOMKilled, oomError(step.Resources.Memory)
+	case exit.Code != 0 && exit.Caveat != "":
+		at.Status, at.Err = StatusFailed, fmt.Errorf("killed (exit %d; %s)", exit.Code, exit.Caveat)
 	case exit.Code != 0:
 		at.Status, at.Err = StatusFailed, fmt.Errorf("exit code %d", exit.Code)
 	default:

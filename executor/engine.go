@@ -285,4 +285,8 @@ type ExitStatus struct {
 	// ImageID identifies the exact image that ran (sha256 of its config),
 	// when the engine reports it.
 	ImageID string
+	// Caveat, when set, is the engine's word on a kill it cannot explain,
+	// e.g. that it never reports OOM kills (Podman); the step's error
+	// carries it beside the exit code.
+	Caveat string
 }

@@ -198,6 +198,18 @@ func TestOOMIsReportedWithTheLimit(t *testing.T) {
 	}
 }
 
+// An engine that cannot say whether a kill was for memory (Podman) says
+// so beside the exit code; the step failed, it was not reported OOM.
+func TestKillWithACaveatSaysSo(t *testing.T) {
+	eng := fake.New().On("hog", fake.Script{Exit: 137, Caveat: "the engine did not say whether it was out of memory"})
+	res := run(t, eng, graph(t, "hog"))
+	r := res.Steps[0]
+	if r.Status != executor.StatusFailed || r.OOMKilled || r.ExitCode != 137 ||
+		r.Err.Error() != "killed (exit 137; the engine did not say whether it was out of memory)" {
+		t.Fatalf("status %s, oom %v, exit %d, err %v", r.Status, r.OOMKilled, r.ExitCode, r.Err)
+	}
+}
+
 // Cancelling stops the container gracefully: what it prints while shutting
 // down still arrives, and it is stopped before it is removed.
 func TestCancellationStopsGracefullyAndKeepsShutdownOutput(t *testing.T) {

@@ -32,6 +32,9 @@ func (e *Engine) Caches(ctx context.Context, pipeline string) ([]executor.Cache,
 	}
 	out := make([]executor.Cache, 0, len(vols.Items))
 	for _, v := range vols.Items {
+		if !hasLabels(v.Labels, labels) {
+			continue
+		}
 		c := executor.Cache{Name: v.Name, Pipeline: v.Labels[executor.LabelPipeline], Cache: v.Labels[executor.LabelCache], Size: -1}
 		if s, ok := sizes[v.Name]; ok {
 			c.Size = s

@@ -98,19 +98,26 @@ func TestStepContainersAreContained(t *testing.T) {
 		if r := res.Steps[i]; r.Status != executor.StatusOK {
 			t.Fatalf("%s: %s %v\n%s", s.Name, r.Status, r.Err, strings.Join(out.of(s.Name), "\n"))
 		}
-		checkHostConfig(t, s.Name, inspected[s.Name], mnt, executor.CacheVolume(p.Name, "c"))
-		checkProbe(t, s.Name, s.User, out.of(s.Name))
+		checkHostConfig(t, s.Name, inspected[s.Name], mnt, executor.CacheVolume(p.Name, "c"), dockertest.IsPodman(eng))
+		checkProbe(t, s.Name, s.User, out.of(s.Name), dockertest.IsPodman(eng))
 	}
 }
 
 // checkHostConfig asserts what the engine was asked for and what it made.
-func checkHostConfig(t *testing.T, name string, c container.InspectResponse, mnt, volume string) {
+// Podman shows the declared mounts as binds (HostConfig.Mounts stays
+// empty), so there the binds are checked instead.
+func checkHostConfig(t *testing.T, name string, c container.InspectResponse, mnt, volume string, podman bool) {
 	t.Helper()
 	h := c.HostConfig
 	if h == nil {
 		t.Fatalf("%s: never inspected", name)
 	}
-	if h.Privileged || len(h.CapAdd) > 0 || len(h.Devices) > 0 || len(h.DeviceRequests) > 0 || len(h.Binds) > 0 || len(h.VolumesFrom) > 0 {
+	binds := h.Binds
+	if podman {
+		checkPodmanBinds(t, name, h.Binds, mnt, volume)
+		binds = nil
+	}
+	if h.Privileged || len(h.CapAdd) > 0 || len(h.Devices) > 0 || len(h.DeviceRequests) > 0 || len(binds) > 0 || len(h.VolumesFrom) > 0 {
 		t.Errorf("%s: privileged %v, cap_add %q, devices %v, binds %q, volumes_from %q",
 			name, h.Privileged, h.CapAdd, h.Devices, h.Binds, h.VolumesFrom)
 	}
@@ -121,17 +128,8 @@ func checkHostConfig(t *testing.T, name string, c container.InspectResponse, mnt
 	if !slices.Contains(h.SecurityOpt, "no-new-privileges") {
 		t.Errorf("%s: security options %q lack no-new-privileges", name, h.SecurityOpt)
 	}
-	want := []mount.Mount{
-		{Type: mount.TypeVolume, Source: volume, Target: "/cache"},
-		{Type: mount.TypeBind, Source: mnt, Target: "/mnt", ReadOnly: true},
-	}
-	if len(h.Mounts) != len(want) {
-		t.Fatalf("%s: mounts %+v, want the bind and the cache only", name, h.Mounts)
-	}
-	for i, m := range h.Mounts {
-		if m.Type != want[i].Type || m.Source != want[i].Source || m.Target != want[i].Target || m.ReadOnly != want[i].ReadOnly {
-			t.Errorf("%s: mount %d = %+v, want %+v", name, i, m, want[i])
-		}
+	if !podman {
+		checkMounts(t, name, h.Mounts, mnt, volume)
 	}
 	// What the engine actually mounted, anonymous volumes of the image
 	// included: only the two declared.
@@ -144,14 +142,57 @@ func checkHostConfig(t *testing.T, name string, c container.InspectResponse, mnt
 	}
 }
 
+// checkMounts: the bind and the cache, as asked for.
+func checkMounts(t *testing.T, name string, mounts []mount.Mount, mnt, volume string) {
+	t.Helper()
+	want := []mount.Mount{
+		{Type: mount.TypeVolume, Source: volume, Target: "/cache"},
+		{Type: mount.TypeBind, Source: mnt, Target: "/mnt", ReadOnly: true},
+	}
+	if len(mounts) != len(want) {
+		t.Fatalf("%s: mounts %+v, want the bind and the cache only", name, mounts)
+	}
+	for i, m := range mounts {
+		if m.Type != want[i].Type || m.Source != want[i].Source || m.Target != want[i].Target || m.ReadOnly != want[i].ReadOnly {
+			t.Errorf("%s: mount %d = %+v, want %+v", name, i, m, want[i])
+		}
+	}
+}
+
+// checkPodmanBinds: on Podman, exactly the bind (read-only) and the cache
+// volume (read-write), e.g. "/tmp/x:/mnt:ro,rprivate,rbind".
+func checkPodmanBinds(t *testing.T, name string, binds []string, mnt, volume string) {
+	t.Helper()
+	byTarget := map[string][]string{}
+	for _, b := range binds {
+		parts := strings.SplitN(b, ":", 3)
+		if len(parts) != 3 {
+			t.Errorf("%s: bind %q is not source:target:options", name, b)
+			continue
+		}
+		byTarget[parts[1]] = []string{parts[0], parts[2]}
+	}
+	opt := func(target, o string) bool {
+		return slices.Contains(strings.Split(byTarget[target][1], ","), o)
+	}
+	if len(binds) != 2 || len(byTarget["/mnt"]) != 2 || len(byTarget["/cache"]) != 2 {
+		t.Fatalf("%s: binds %q, want the bind and the cache only", name, binds)
+	}
+	if byTarget["/mnt"][0] != mnt || !opt("/mnt", "ro") || byTarget["/cache"][0] != volume || opt("/cache", "ro") {
+		t.Errorf("%s: binds %q, want %s:/mnt read-only and %s:/cache", name, binds, mnt, volume)
+	}
+}
+
 // checkProbe reads containProbe's output.
-func checkProbe(t *testing.T, name, user string, out []string) {
+func checkProbe(t *testing.T, name, user string, out []string, podman bool) {
 	t.Helper()
 	facts := map[string]string{}
 	for _, line := range out {
 		k, v, _ := strings.Cut(line, "=")
 		if k == "mount" {
-			if !allowedMountPoint(v) {
+			// Podman adds /run/.containerenv, a file that says "you are
+			// in a Podman container" (empty for a rootful one).
+			if !allowedMountPoint(v) && !(podman && v == "/run/.containerenv") {
 				t.Errorf("%s: unexpected mount point %q in the container", name, v)
 			}
 			continue

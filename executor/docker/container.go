@@ -19,6 +19,11 @@ import (
 // Create creates the step's container without starting it.
 func (e *Engine) Create(ctx context.Context, spec *executor.ContainerSpec) (string, error) {
 	cfg, host := toConfig(spec)
+	if e.IsPodman(ctx) {
+		if err := e.createVolumes(ctx, spec); err != nil {
+			return "", err
+		}
+	}
 	var res client.ContainerCreateResult
 	err := e.bounded(ctx, "creating container "+spec.Name, func(ctx context.Context) (err error) {
 		res, err = e.cli.ContainerCreate(ctx, client.ContainerCreateOptions{
@@ -26,8 +31,11 @@ func (e *Engine) Create(ctx context.Context, spec *executor.ContainerSpec) (stri
 		})
 		return err
 	})
-	if err != nil {
-		return "", e.classify(ctx, err)
+	if err = e.classify(ctx, err); err != nil {
+		if !classified(err) && e.nameTaken(ctx, spec.Name) {
+			err = nameConflictError{err}
+		}
+		return "", err
 	}
 	return res.ID, nil
 }
@@ -46,7 +54,7 @@ func (e *Engine) run(ctx context.Context, id string, stdout, stderr io.Writer) (
 	defer cancel()
 	att, err := e.cli.ContainerAttach(ctx, id, client.ContainerAttachOptions{Stream: true, Stdout: true, Stderr: true})
 	if err != nil {
-		return executor.ExitStatus{}, fmt.Errorf("attach: %w", err)
+		return executor.ExitStatus{}, e.attachFailed(ctx, id, err)
 	}
 	defer att.Close()
 	// next-exit, registered before start: not-running would be satisfied
@@ -108,6 +116,8 @@ const oomSettle = 500 * time.Millisecond
 // exitStatus inspects the exited container: only inspect knows whether the
 // kernel's OOM killer ended the process. A 137 without the OOM flag is
 // re-inspected for a moment, so a late event still makes oom_killed.
+// Podman sends no such event: there a 137 under a memory limit carries a
+// caveat instead.
 func (e *Engine) exitStatus(ctx context.Context, id string) (executor.ExitStatus, error) {
 	deadline := time.Now().Add(oomSettle)
 	for {
@@ -116,8 +126,16 @@ func (e *Engine) exitStatus(ctx context.Context, id string) (executor.ExitStatus
 			return executor.ExitStatus{}, fmt.Errorf("inspect: %w", err)
 		}
 		st := ins.Container.State
+		exit := executor.ExitStatus{Code: st.ExitCode, OOMKilled: st.OOMKilled, ImageID: ins.Container.Image}
 		if st.OOMKilled || st.ExitCode != 137 || time.Now().After(deadline) {
-			return executor.ExitStatus{Code: st.ExitCode, OOMKilled: st.OOMKilled, ImageID: ins.Container.Image}, nil
+			return exit, nil
+		}
+		if e.IsPodman(ctx) {
+			// No event to wait for: Podman never reports OOM kills.
+			if h := ins.Container.HostConfig; h != nil && h.Memory > 0 {
+				exit.Caveat = PodmanOOMCaveat
+			}
+			return exit, nil
 		}
 		select {
 		case <-ctx.Done():
@@ -159,6 +177,9 @@ func (e *Engine) CopyFrom(ctx context.Context, id, p string) (io.ReadCloser, err
 	if err != nil {
 		return nil, e.classify(ctx, err)
 	}
+	if e.IsPodman(ctx) {
+		return slashDirs(res.Content), nil
+	}
 	return res.Content, nil
 }
 
@@ -172,6 +193,7 @@ func (e *Engine) CopyTo(ctx context.Context, id, dir string, content io.Reader) 
 // container counts as removed.
 func (e *Engine) Remove(ctx context.Context, id string) error {
 	_, err := e.cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+	e.forgetHealth(id)
 	if err != nil && !cerrdefs.IsNotFound(err) {
 		return e.classify(ctx, fmt.Errorf("remove %s: %w", id, err))
 	}

@@ -31,6 +31,14 @@ type Engine struct {
 
 	beatMu sync.Mutex
 	beat   *beat // while steps run (listening.go)
+
+	flavorMu    sync.Mutex
+	flavorKnown bool
+	podman      bool   // Podman's Docker-compatible API (podman.go)
+	libpodAPI   string // its own API's version, e.g. 4.3.1
+
+	healthMu   sync.Mutex
+	healthRuns map[string]time.Time // Podman health checks runjob ran (podman_health.go)
 }
 
 var _ executor.Engine = (*Engine)(nil)

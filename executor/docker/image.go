@@ -46,7 +46,7 @@ func (e *Engine) pull(ctx context.Context, req executor.ImageRequest) error {
 		return e.classify(ctx, fmt.Errorf("pull %s: %w", creds.source, err))
 	}
 	defer resp.Close()
-	var t pullTracker
+	t := pullTracker{podman: e.IsPodman(ctx)}
 	for m, err := range resp.JSONMessages(ctx) {
 		if err != nil {
 			return e.classify(ctx, fmt.Errorf("pull %s: %w", creds.source, err))
@@ -60,10 +60,26 @@ func (e *Engine) pull(ctx context.Context, req executor.ImageRequest) error {
 	}
 	if req.Progress != nil {
 		p := t.progress()
+		if t.podman {
+			p = e.podmanPulled(ctx, req.Image, p)
+		}
 		p.Done = true
 		req.Progress(p)
 	}
 	return nil
+}
+
+// podmanPulled is the last progress of a pull on Podman, which reports the
+// image's config as one more layer and no byte counts: the image's layers
+// and size as inspect gives them (the size is the uncompressed image's,
+// not what was downloaded). When inspect fails, p stands.
+func (e *Engine) podmanPulled(ctx context.Context, ref string, p executor.PullProgress) executor.PullProgress {
+	res, err := e.cli.ImageInspect(ctx, ref)
+	if err != nil || res.RootFS.Layers == nil {
+		return p
+	}
+	n := len(res.RootFS.Layers)
+	return executor.PullProgress{Layers: n, LayersDone: n, Bytes: res.Size, BytesTotal: res.Size}
 }
 
 // pullError classifies an error from the pull stream. The 20.10 daemon

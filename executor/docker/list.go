@@ -68,6 +68,9 @@ func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]exe
 		return nil, e.classify(ctx, fmt.Errorf("list volumes: %w", err))
 	}
 	for _, v := range vols.Items {
+		if !hasLabels(v.Labels, labels) {
+			continue
+		}
 		created, _ := time.Parse(time.RFC3339, v.CreatedAt)
 		out = append(out, executor.Resource{Kind: executor.ResourceVolume, ID: v.Name, Name: v.Name, Labels: v.Labels, Created: created})
 	}
@@ -135,4 +138,17 @@ func labelFilter(labels map[string]string) client.Filters {
 		}
 	}
 	return f
+}
+
+// hasLabels reports whether have carries every label of want (an empty
+// value matches any). Podman 4.3 ORs several label filters of a volume
+// listing where dockerd ANDs them, so listings are filtered here again.
+func hasLabels(have, want map[string]string) bool {
+	for k, v := range want {
+		got, ok := have[k]
+		if !ok || (v != "" && got != v) {
+			return false
+		}
+	}
+	return true
 }

@@ -48,6 +48,9 @@ func (e *Engine) Inspect(ctx context.Context, id string) (executor.ContainerStat
 	}
 	if st.Health != nil {
 		out.Health = string(st.Health.Status)
+		if e.IsPodman(ctx) {
+			out.Health = e.podmanHealth(ctx, ins.Container, out.Health)
+		}
 	}
 	return out, nil
 }

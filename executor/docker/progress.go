@@ -11,6 +11,9 @@ import (
 type pullTracker struct {
 	layers map[string]*layer
 	order  []string
+	// podman: Podman sends no byte counts and nothing after "Download
+	// complete", so that marks a layer done.
+	podman bool
 }
 
 type layer struct {
@@ -45,6 +48,7 @@ func (t *pullTracker) update(m jsonstream.Message) bool {
 		}
 	case "Download complete", "Verifying Checksum":
 		l.cur = max(l.cur, l.total)
+		l.done = l.done || (t.podman && m.Status == "Download complete")
 	case "Pull complete", "Already exists":
 		l.cur = max(l.cur, l.total)
 		l.done = true

@@ -84,6 +84,16 @@ func TestPullMissingImageIsNotFound(t *testing.T) {
 	t.Setenv("DOCKER_CONFIG", t.TempDir())
 	ref := reg.Addr + "/runjob-test/absent:1"
 	err := eng.EnsureImage(context.Background(), executor.ImageRequest{Image: ref})
+	if dockertest.IsPodman(eng) {
+		// A documented limitation: Podman reports a failed pull inside a
+		// 200 stream with no status code, so the error is unclassified;
+		// it carries Podman's word for what happened.
+		if err == nil || cerrdefs.IsNotFound(err) || !strings.Contains(err.Error(), "absent") || !strings.Contains(err.Error(), "manifest unknown") {
+			t.Fatalf("err = %v, want an unclassified error naming the image and saying manifest unknown", err)
+		}
+		t.Logf("missing image on Podman: %v", err)
+		return
+	}
 	if !cerrdefs.IsNotFound(err) || !strings.Contains(err.Error(), "absent") {
 		t.Fatalf("err = %v, want not found", err)
 	}

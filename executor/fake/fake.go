@@ -26,6 +26,8 @@ type Script struct {
 	// with Exit; later attempts exit 0 (for retry tests).
 	FailTimes int
 	OOMKilled bool
+	// Caveat is the ExitStatus.Caveat of a non-zero exit.
+	Caveat string
 	// Sleep is how long the container "runs" (it honours cancellation).
 	Sleep time.Duration
 	// Gate, when set, holds the container running until it is closed.

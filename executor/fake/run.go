@@ -69,7 +69,11 @@ func (e *Engine) Run(ctx context.Context, id string, stdout, stderr io.Writer) (
 			return executor.ExitStatus{}, ctx.Err()
 		}
 	}
-	return executor.ExitStatus{Code: c.exit, OOMKilled: c.script.OOMKilled}, nil
+	exit := executor.ExitStatus{Code: c.exit, OOMKilled: c.script.OOMKilled}
+	if c.exit != 0 {
+		exit.Caveat = c.script.Caveat
+	}
+	return exit, nil
 }
 
 // Stop ends the container's Run: at once, or for a container that ignores

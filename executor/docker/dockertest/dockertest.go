@@ -41,6 +41,15 @@ func Engine(t testing.TB) *docker.Engine {
 	return eng
 }
 
+// IsPodman reports whether eng is Podman's Docker-compatible API, for tests
+// that assert where Podman behaves differently (the README's engines
+// section lists how).
+func IsPodman(eng *docker.Engine) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return eng.IsPodman(ctx)
+}
+
 // NoLeftovers registers a cleanup, to run after the test's own, that fails
 // the test if any container, network, volume or built image (tagged or
 // not: a test removes the tags it asked for itself) of runID remains, and

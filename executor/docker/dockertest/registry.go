@@ -1,6 +1,7 @@
 package dockertest
 
 import (
+	"crypto/rand"
 	"encoding/base64"
 	"fmt"
 	"net"
@@ -110,14 +111,22 @@ func (r *Registry) DockerConfig(t testing.TB) string {
 // engine has seen before (so pulling it downloads for real), as
 // <Addr>/runjob-test/<name>:latest, then deletes it from the engine, so a
 // test can pull it. Cleanup deletes it from the engine again.
+//
+// The image is busybox:latest plus that layer, built by `docker build`
+// (the classic builder): `docker commit` does not work through Podman's
+// API, a build does on both engines.
 func (r *Registry) PushUnique(t testing.TB, name string, size int) string {
 	t.Helper()
 	ref := r.Addr + "/runjob-test/" + name + ":latest"
-	ctr := "runjob-test-build-" + strings.NewReplacer(":", "-", ".", "-", "/", "-").Replace(r.Addr) + "-" + name
+	dir := t.TempDir()
+	blob := make([]byte, size)
+	if _, err := rand.Read(blob); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "blob"), string(blob))
+	write(t, filepath.Join(dir, "Dockerfile"), "FROM busybox:latest\nCOPY blob /blob\n")
 	env := []string{"DOCKER_CONFIG=" + r.DockerConfig(t)}
-	dockerCLI(t, nil, "run", "--name", ctr, "busybox:latest", "sh", "-c", fmt.Sprintf("head -c %d /dev/urandom > /blob", size))
-	defer dockerCLI(t, nil, "rm", "-f", ctr)
-	dockerCLI(t, nil, "commit", ctr, ref)
+	dockerCLI(t, []string{"DOCKER_BUILDKIT=0"}, "build", "-q", "--pull=false", "--force-rm", "-t", ref, dir)
 	t.Cleanup(func() { _ = exec.Command("docker", "rmi", "-f", ref).Run() })
 	dockerCLI(t, env, "push", ref)
 	dockerCLI(t, nil, "rmi", ref)
