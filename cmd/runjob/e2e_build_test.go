@@ -205,11 +205,7 @@ step "s" {
 // The README's build examples (fenced "hcl build") load beside
 // examples/build, the context they name.
 func TestReadmeBuildExamplesLoad(t *testing.T) {
-	src, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks := regexp.MustCompile("(?s)```hcl build\n(.*?)```").FindAllStringSubmatch(string(src), -1)
+	blocks := regexp.MustCompile("(?s)```hcl build\n(.*?)```").FindAllStringSubmatch(manual(t), -1)
 	if len(blocks) == 0 {
 		t.Fatal("no build example in the README")
 	}

@@ -12,9 +12,9 @@ import (
 
 // schemaHint ends every failure: the schema is the published contract, so
 // a field runjob writes must be in it.
-const schemaHint = "\nIf you added a field or an event, add it to the schema in schema/ (and to the README's " +
-	"table); if you renamed, removed or changed the meaning of one, that breaks the contract: bump schema_version " +
-	"(README, \"Schemas and compatibility\")."
+const schemaHint = "\nIf you added a field or an event, add it to the schema in schema/ (and to the tables in docs/output.md or docs/records.md); " +
+	"if you renamed, removed or changed the meaning of one, that breaks the contract: bump schema_version " +
+	"(docs/output.md, \"Schemas and compatibility\")."
 
 // TestE2EOutputFollowsTheSchemas validates every line of the JSON log of
 // real runs, and their report.json, against schema/: runs that succeed,

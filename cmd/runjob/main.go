@@ -19,7 +19,7 @@ import (
 	"github.com/runjob/runjob/internal/errkind"
 )
 
-// exitCodes is the one table of exit numbers, documented in the README.
+// exitCodes is the one table of exit numbers, documented in docs/cli.md ("Exit codes").
 // Every command returns an errkind kind; only this table turns it into a
 // number.
 var exitCodes = map[errkind.Kind]int{

@@ -17,11 +17,7 @@ var fence = regexp.MustCompile("(?s)```(hcl|json)\n(.*?)```")
 // top-level "step" object; other JSON blocks document report.json and the
 // like), loads without errors, so the manual cannot drift from the loader.
 func TestReadmeExamplesLoad(t *testing.T) {
-	src, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks := fence.FindAllStringSubmatch(string(src), -1)
+	blocks := fence.FindAllStringSubmatch(manual(t), -1)
 	if len(blocks) < 6 {
 		t.Fatalf("found %d examples", len(blocks))
 	}
@@ -35,7 +31,7 @@ func TestReadmeExamplesLoad(t *testing.T) {
 		if _, diags := l.LoadSource(name, []byte(b[2])); diags.HasErrors() {
 			var out strings.Builder
 			l.WriteDiagnostics(&out, diags)
-			t.Errorf("README example %d (%s) does not load:\n%s\n%s", i+1, b[1], b[2], out.String())
+			t.Errorf("manual example %d (%s) does not load:\n%s\n%s", i+1, b[1], b[2], out.String())
 		}
 	}
 }
@@ -43,4 +39,30 @@ func TestReadmeExamplesLoad(t *testing.T) {
 func isPipelineJSON(src string) bool {
 	var top map[string]json.RawMessage
 	return json.Unmarshal([]byte(src), &top) == nil && top["step"] != nil
+}
+
+// manualFiles are the README and the pages of docs/.
+func manualFiles(t *testing.T) []string {
+	t.Helper()
+	pages, err := filepath.Glob("../../docs/*.md")
+	if err != nil || len(pages) < 5 {
+		t.Fatalf("docs/: %v %v", pages, err)
+	}
+	return append([]string{"../../README.md"}, pages...)
+}
+
+// manual is the text of the README and every page of docs/, one after
+// the other.
+func manual(t *testing.T) string {
+	t.Helper()
+	var all strings.Builder
+	for _, f := range manualFiles(t) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(b)
+		all.WriteString("\n")
+	}
+	return all.String()
 }

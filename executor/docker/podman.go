@@ -16,7 +16,7 @@ import (
 )
 
 // Podman's Docker-compatible API (`podman system service`) differs from
-// dockerd in a few ways this package adapts to; the README's engines
+// dockerd in a few ways this package adapts to; docs/engines.md's
 // section lists them all, with what runjob does about each.
 
 // podmanComponent is the server component Podman's /version names.

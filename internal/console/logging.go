@@ -13,7 +13,7 @@ import (
 // meaning; new optional fields and new event kinds keep it.
 const LogSchemaVersion = 1
 
-// Log field names, defined once: they are the JSON log's schema (README),
+// Log field names, defined once: they are the JSON log's schema (docs/output.md, schema/),
 // and every package that logs to the run's logger uses them.
 const (
 	FieldSchemaVersion = "schema_version"

@@ -12,7 +12,7 @@ import (
 // Kind classifies why a command ended.
 type Kind int
 
-// The kinds, in the README's exit-code order.
+// The kinds, in the exit-code order of docs/cli.md.
 const (
 	// OK: the command did what was asked. A nil error is OK.
 	OK Kind = iota

@@ -42,7 +42,7 @@ func Engine(t testing.TB) *docker.Engine {
 }
 
 // IsPodman reports whether eng is Podman's Docker-compatible API, for tests
-// that assert where Podman behaves differently (the README's engines
+// that assert where Podman behaves differently (docs/engines.md's
 // section lists how).
 func IsPodman(eng *docker.Engine) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
