@@ -14,7 +14,9 @@ import (
 )
 
 // LogEvent is schema/log-event.schema.json, compiled.
-func LogEvent(t testing.TB) *jsonschema.Schema { return compile(t, schema.LogEventURL, schema.LogEvent) }
+func LogEvent(t testing.TB) *jsonschema.Schema {
+	return compile(t, schema.LogEventURL, schema.LogEvent)
+}
 
 // Report is schema/report.schema.json, compiled.
 func Report(t testing.TB) *jsonschema.Schema { return compile(t, schema.ReportURL, schema.Report) }
