@@ -35,8 +35,9 @@ build:
 demo: setup build
 	./$(BIN) examples/hello.hcl
 
-## test: vet, run every test against the real engine, then check nothing leaked
+## test: gofmt check, vet, run every test against the real engine, then check nothing leaked
 test: setup
+	@out=$$(gofmt -l .); if [[ -n "$$out" ]]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	RUNJOB_REQUIRE_DOCKER=1 $(GO) test -count=1 -timeout 30m ./...
 	bash scripts/check-leftovers.sh
