@@ -103,12 +103,19 @@ func (t *stepTracker) write(s string) {
 		if !nl {
 			return
 		}
-		if l := t.line.String(); strings.HasPrefix(l, "Step ") && strings.Contains(l, " : ") {
+		if l := t.line.String(); isStepLine(l) {
 			t.last = strings.TrimSpace(l)
 		}
 		t.line.Reset()
 		s = after
 	}
+}
+
+// isStepLine reports whether l announces an instruction: Docker's classic
+// builder writes "Step 2/3 : RUN x", Podman's (buildah) "STEP 2/3: RUN x".
+func isStepLine(l string) bool {
+	return strings.HasPrefix(l, "Step ") && strings.Contains(l, " : ") ||
+		strings.HasPrefix(l, "STEP ") && strings.Contains(l, ": ")
 }
 
 // RemoveImage removes a built image and the images the classic builder
