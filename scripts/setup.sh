@@ -8,8 +8,8 @@
 #     network works.
 #  3. Otherwise: explain what to install and fail.
 #  4. Run scripts/busybox-image.sh.
-#  Before all that, install Debian's chromium when missing (root on Debian),
-#  for the HTML report's browser test.
+#  Before all that, install Debian's chromium, tmux and openssh-server when
+#  missing (root on Debian), for the tests that drive them.
 #
 # Idempotent; takes well under a second when everything is already in place.
 #
@@ -240,6 +240,8 @@ smoke_test() {
 # tests then skip, except under CI=true, where they fail).
 #   chromium: the HTML report test opens report.html headless.
 #   tmux: the tty-mode test runs runjob in a real terminal.
+#   sshd: the ssh engine test starts a private sshd on 127.0.0.1 (Debian's
+#     package starts no service here: policy-rc.d, or no init to start it).
 ensure_tool() {
 	have "$1" && return 0
 	if ! is_root_debian; then
@@ -254,6 +256,7 @@ ensure_tool() {
 
 ensure_tool chromium chromium "the HTML report browser test"
 ensure_tool tmux tmux "the tty output test"
+ensure_tool sshd openssh-server "the ssh engine test"
 
 # ---------------------------------------------------------------------------
 # 1. Is an engine already there?

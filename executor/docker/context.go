@@ -23,21 +23,28 @@ import (
 // contexts/tls/<sha256>/docker/{ca,cert,key}.pem its TLS material. (The
 // docker/cli module that owns this format is far larger than the 40 lines
 // of reading it takes.)
-func contextOpts() ([]client.Opt, error) {
-	if os.Getenv("DOCKER_HOST") != "" {
-		return nil, nil
+//
+// An ssh:// host, from DOCKER_HOST or a context, goes through the docker
+// CLI's connection helper (ssh.go); the returned remote is nil otherwise.
+func contextOpts() ([]client.Opt, *sshRemote, error) {
+	if h := os.Getenv("DOCKER_HOST"); h != "" {
+		if strings.HasPrefix(h, "ssh://") {
+			r, opts, err := newSSHRemote(h)
+			return opts, r, err
+		}
+		return nil, nil, nil
 	}
 	configPath, _ := dockercfg.ConfigPath()
 	name, from := os.Getenv("DOCKER_CONTEXT"), "DOCKER_CONTEXT"
 	if name == "" {
 		cfg, err := dockercfg.LoadDefaultConfig()
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, nil // credentials will report a broken config where it matters
+			return nil, nil, nil // credentials will report a broken config where it matters
 		}
 		name, from = cfg.CurrentContext, "currentContext in "+configPath
 	}
 	if name == "" || name == "default" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	store := filepath.Join(filepath.Dir(configPath), "contexts")
 	sum := sha256.Sum256([]byte(name))
@@ -45,7 +52,7 @@ func contextOpts() ([]client.Opt, error) {
 	metaPath := filepath.Join(store, "meta", id, "meta.json")
 	b, err := os.ReadFile(metaPath)
 	if err != nil {
-		return nil, fmt.Errorf("docker context %q (%s): %w", name, from, err)
+		return nil, nil, fmt.Errorf("docker context %q (%s): %w", name, from, err)
 	}
 	var meta struct {
 		Endpoints struct {
@@ -56,16 +63,20 @@ func contextOpts() ([]client.Opt, error) {
 		}
 	}
 	if err := json.Unmarshal(b, &meta); err != nil {
-		return nil, fmt.Errorf("docker context %q: %s: %w", name, metaPath, err)
+		return nil, nil, fmt.Errorf("docker context %q: %s: %w", name, metaPath, err)
 	}
 	host := meta.Endpoints.Docker.Host
 	switch {
 	case host == "":
-		return nil, fmt.Errorf("docker context %q: %s has no docker endpoint", name, metaPath)
+		return nil, nil, fmt.Errorf("docker context %q: %s has no docker endpoint", name, metaPath)
 	case strings.HasPrefix(host, "ssh://"):
-		return nil, fmt.Errorf("docker context %q uses %s: ssh endpoints are not supported; forward the socket (ssh -L) and set DOCKER_HOST", name, host)
+		r, opts, err := newSSHRemote(host)
+		if err != nil {
+			err = fmt.Errorf("docker context %q: %w", name, err)
+		}
+		return opts, r, err
 	case meta.Endpoints.Docker.SkipTLSVerify:
-		return nil, fmt.Errorf("docker context %q skips TLS verification, which runjob does not do", name)
+		return nil, nil, fmt.Errorf("docker context %q skips TLS verification, which runjob does not do", name)
 	}
 	opts := []client.Opt{client.WithHost(host)}
 	tls := filepath.Join(store, "tls", id, "docker")
@@ -73,5 +84,5 @@ func contextOpts() ([]client.Opt, error) {
 		opts = append(opts, client.WithTLSClientConfig(filepath.Join(tls, "ca.pem"),
 			filepath.Join(tls, "cert.pem"), filepath.Join(tls, "key.pem")))
 	}
-	return opts, nil
+	return opts, nil, nil
 }

@@ -25,6 +25,7 @@ import (
 // executor deduplicates pulls per run.
 type Engine struct {
 	cli *client.Client
+	ssh *sshRemote // an ssh:// engine (ssh.go), else nil
 	// CallTimeout bounds creating and starting a container (0:
 	// DefaultCallTimeout).
 	CallTimeout time.Duration
@@ -46,7 +47,7 @@ var _ executor.Engine = (*Engine)(nil)
 // New returns an Engine configured from the environment like the docker CLI.
 // It does not contact the daemon; call Ping for that.
 func New(opts ...client.Opt) (*Engine, error) {
-	ctxOpts, err := contextOpts()
+	ctxOpts, remote, err := contextOpts()
 	if err != nil {
 		return nil, err
 	}
@@ -55,15 +56,20 @@ func New(opts ...client.Opt) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("docker client: %w", err)
 	}
-	return &Engine{cli: cli}, nil
+	return &Engine{cli: cli, ssh: remote}, nil
 }
 
 // Close releases the client's connections.
 func (e *Engine) Close() error { return e.cli.Close() }
 
 // Host returns the daemon address the engine talks to, e.g.
-// unix:///var/run/docker.sock.
-func (e *Engine) Host() string { return e.cli.DaemonHost() }
+// unix:///var/run/docker.sock or ssh://me@build-host.
+func (e *Engine) Host() string {
+	if e.ssh != nil {
+		return e.ssh.url
+	}
+	return e.cli.DaemonHost()
+}
 
 // APIVersion returns the API version in use (after negotiation, once Ping
 // has been called).

@@ -99,8 +99,12 @@ func (e *Engine) heartbeat(ctx context.Context) error {
 // connections (the kernel does, on its behalf). Other dial errors (too
 // many open files here, a full backlog, a slow network) prove nothing and
 // are left to the calls themselves. It returns nil when ctx ends, and for
-// hosts it cannot dial by itself (ssh, npipe).
+// hosts it cannot dial by itself (npipe). An ssh host is checked through
+// ssh (sshListening).
 func (e *Engine) listening(ctx context.Context) error {
+	if e.ssh != nil {
+		return e.sshListening(ctx)
+	}
 	u, err := url.Parse(e.Host())
 	if err != nil || (u.Scheme != "unix" && u.Scheme != "tcp") {
 		return nil
