@@ -24,3 +24,13 @@ func TestToProcessesReadsColumnsByTitle(t *testing.T) {
 		t.Errorf("a short row: got %+v", short)
 	}
 }
+
+// Podman 4.3 sends a busybox container's ps table unsplit: one title
+// string and one string per process.
+func TestToProcessesSplitsAnUnsplitTable(t *testing.T) {
+	got := toProcesses([]string{"PID   USER     COMMAND"}, [][]string{{"1 root     sleep 30"}, {"12 nobody   sh -c  x  y"}})
+	if len(got) != 2 || got[0].PID != 1 || got[0].User != "root" || got[0].Command != "sleep 30" ||
+		got[1].PID != 12 || got[1].User != "nobody" || got[1].Command != "sh -c  x  y" {
+		t.Fatalf("got %+v", got)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -66,7 +67,7 @@ KbdInteractiveAuthentication no
 UsePAM no
 StrictModes no
 LogLevel ERROR
-`, d.Port, dir))
+%[3]s`, d.Port, dir, remoteEngine()))
 	cmd := exec.Command(sshd, "-D", "-f", filepath.Join(dir, "sshd_config"), "-E", filepath.Join(dir, "sshd.log"))
 	if out, err := exec.Command(sshd, "-t", "-f", filepath.Join(dir, "sshd_config")).CombinedOutput(); err != nil {
 		t.Fatalf("sshd -t: %v\n%s", err, out)
@@ -139,3 +140,13 @@ func sbin(tool string) string {
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// remoteEngine is the sshd setting that points the remote side's `docker
+// system dial-stdio` at the engine under test (DOCKER_HOST, Podman's socket
+// on a Podman run) rather than at the default socket.
+func remoteEngine() string {
+	if h := os.Getenv("DOCKER_HOST"); strings.HasPrefix(h, "unix://") {
+		return "SetEnv DOCKER_HOST=" + h + "\n"
+	}
+	return ""
+}
