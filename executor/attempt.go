@@ -57,7 +57,9 @@ func (s *schedule) ready(ctx context.Context, i int, step *pipeline.Step, spec *
 		at.Status, at.Err = interruptStatus(c), c // never started: nothing to stop
 		return id, at, false
 	}
-	err = s.e.createOutputFile(ctx, id)
+	if s.readOutputs[i] {
+		err = s.e.createOutputFile(ctx, id)
+	}
 	if err == nil {
 		err = s.copyInputs(ctx, id, step)
 	}

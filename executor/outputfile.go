@@ -72,7 +72,7 @@ func (e *Executor) readOutputs(ctx context.Context, id string) (map[string]strin
 // oversized file fails the step; an engine that cannot read it is an
 // engine error.
 func (s *schedule) collectOutputs(ctx context.Context, r *StepResult, id string) {
-	if r.Status != StatusOK {
+	if i, ok := s.g.Index(r.Name); r.Status != StatusOK || !ok || !s.readOutputs[i] {
 		return
 	}
 	out, err := s.e.readOutputs(ctx, id)

@@ -49,8 +49,12 @@ func TestOutputsAreResolvedBeforeTheContainerIsBuilt(t *testing.T) {
 	if spec.Env["V"] != "1.4.2" || spec.Env["N"] != "line 1\nline 2" || spec.Command[1] != "v1.4.2" || spec.Workdir != "/w/1.4.2" {
 		t.Errorf("use's spec: env %q, command %q, workdir %q", spec.Env, spec.Command, spec.Workdir)
 	}
-	if spec.Env[pipeline.OutputEnv] != executor.OutputPath {
-		t.Errorf("$%s = %q", pipeline.OutputEnv, spec.Env[pipeline.OutputEnv])
+	// use's outputs nobody reads: its $RUNJOB_OUTPUT goes nowhere.
+	if spec.Env[pipeline.OutputEnv] != executor.DiscardedOutputPath {
+		t.Errorf("use's $%s = %q", pipeline.OutputEnv, spec.Env[pipeline.OutputEnv])
+	}
+	if spec, _ := eng.Spec("build"); spec.Env[pipeline.OutputEnv] != executor.OutputPath {
+		t.Errorf("build's $%s = %q", pipeline.OutputEnv, spec.Env[pipeline.OutputEnv])
 	}
 	if a := res.Steps[1].Artifacts; len(a) != 1 || a[0].Path != "/out/1.4.2" || a[0].Files != 1 {
 		t.Errorf("artifact at a resolved path: %+v", a)
@@ -58,13 +62,23 @@ func TestOutputsAreResolvedBeforeTheContainerIsBuilt(t *testing.T) {
 }
 
 func TestOutputFileIsCreatedEmpty(t *testing.T) {
-	eng := fake.New()
-	res := run(t, eng, outputGraph(t, &pipeline.Step{Name: "quiet"}))
+	eng := fake.New().On("uses", fake.Script{Exit: 0})
+	res := run(t, eng, outputGraph(t, &pipeline.Step{Name: "quiet"},
+		&pipeline.Step{Name: "uses", Env: map[string]string{"V": pipeline.OutputRef("quiet", "v")}},
+		&pipeline.Step{Name: "alone"}))
 	if body, ok := eng.Files("quiet")[executor.OutputPath]; !ok || body != "" {
 		t.Errorf("output file in the container: %q, %v", body, ok)
 	}
 	if res.Steps[0].Status != executor.StatusOK || res.Steps[0].Outputs != nil {
 		t.Errorf("a step that wrote nothing: %s, outputs %q", res.Steps[0].Status, res.Steps[0].Outputs)
+	}
+	// A step whose outputs no step refers to gets no file to write, and
+	// nothing is read back: $RUNJOB_OUTPUT is /dev/null.
+	if _, ok := eng.Files("alone")[executor.OutputPath]; ok {
+		t.Error("an output file was created for a step whose outputs nobody reads")
+	}
+	if spec, _ := eng.Spec("alone"); spec.Env[pipeline.OutputEnv] != executor.DiscardedOutputPath {
+		t.Errorf("alone's $%s = %q", pipeline.OutputEnv, spec.Env[pipeline.OutputEnv])
 	}
 }
 
@@ -169,7 +183,8 @@ func TestSecretsAndOutputsCombine(t *testing.T) {
 
 func TestOversizedOutputFileFailsTheStep(t *testing.T) {
 	eng := fake.New().On("big", writes("a="+strings.Repeat("x", pipeline.MaxOutputBytes)+"\n"))
-	res := run(t, eng, outputGraph(t, &pipeline.Step{Name: "big"}))
+	res := run(t, eng, outputGraph(t, &pipeline.Step{Name: "big"},
+		&pipeline.Step{Name: "uses", Env: map[string]string{"A": pipeline.OutputRef("big", "a")}}))
 	if err := res.Steps[0].Err; res.Steps[0].Status != executor.StatusFailed || err == nil || !strings.Contains(err.Error(), "more than 1 MiB") {
 		t.Errorf("%s: %v", res.Steps[0].Status, err)
 	}

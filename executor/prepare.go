@@ -112,6 +112,9 @@ func (s *schedule) spec(i int, step *pipeline.Step, n int) (*ContainerSpec, erro
 	if err != nil {
 		return nil, err
 	}
+	if !s.readOutputs[i] {
+		spec.Env[pipeline.OutputEnv] = DiscardedOutputPath
+	}
 	// The build node finished before the step was submitted (or prepared:
 	// see preparable), so the ID is known; it is the run's very image.
 	if spec.Image, err = s.built.resolve(step.Image); err != nil {

@@ -43,6 +43,8 @@ type schedule struct {
 	due        []int
 
 	outputs outputStore
+	// readOutputs[i]: a step refers to step i's outputs (outputsRead).
+	readOutputs []bool
 }
 
 func newSchedule(e *Executor, g *pipeline.Graph, res *Result, cancel context.CancelCauseFunc, failFast bool, concurrency int) *schedule {
@@ -50,7 +52,7 @@ func newSchedule(e *Executor, g *pipeline.Graph, res *Result, cancel context.Can
 	return &schedule{
 		kit: k, g: g, res: res, waiting: make([]int, g.Len()), doneCh: make(chan done, g.Len()),
 		cancel: cancel, failFast: failFast, lostCh: make(chan error, 1),
-		ahead: newAhead(concurrency), services: newServices(k, g),
+		ahead: newAhead(concurrency), services: newServices(k, g), readOutputs: outputsRead(g),
 	}
 }
 

@@ -121,7 +121,9 @@ step "deploy" {
 	}
 }
 
-// A malformed output file fails the step that wrote it, with the line.
+// A malformed output file fails the step that wrote it, with the line. (A
+// step whose outputs no step refers to writes to /dev/null instead: its
+// output is never read, so it cannot be malformed.)
 func TestMalformedOutputFailsItsStep(t *testing.T) {
 	dockertest.Engine(t)
 	p := write(t, `
@@ -129,10 +131,24 @@ step "build" {
   image  = "busybox:latest"
   script = "printf 'ok=1\nnotes<<EOF\nunterminated\n' >> $RUNJOB_OUTPUT"
 }
+step "use" {
+  image   = "busybox:latest"
+  command = ["echo", step.build.output.ok]
+}
 `)
 	r := runjob(t, nil, p)
 	if want := `$RUNJOB_OUTPUT line 2: no line "EOF" ends the value of "notes"`; r.code != 1 || !strings.Contains(r.stderr, want) {
 		t.Fatalf("exit %d, want 1 and %q:\n%s", r.code, want, r.stderr)
+	}
+	// Without a step that reads them, what build writes goes nowhere.
+	p = write(t, `
+step "build" {
+  image  = "busybox:latest"
+  script = "test \"$RUNJOB_OUTPUT\" = /dev/null && printf 'notes<<EOF\nunterminated\n' >> $RUNJOB_OUTPUT"
+}
+`)
+	if r := runjob(t, nil, p); r.code != 0 {
+		t.Fatalf("unread outputs: exit %d, want 0:\n%s", r.code, r.stderr)
 	}
 }
 
