@@ -39,17 +39,23 @@ func Load(src Source, stderr io.Writer, lookupEnv func(string) (string, bool)) (
 // annotations are printed in GitHub Actions, the text is left to the
 // caller.
 func Diagnose(src Source, stderr io.Writer, lookupEnv func(string) (string, bool)) hcl.Diagnostics {
-	defer relaxGC()()
-	_, diags := hclconfig.New(hclconfig.WithVars(src.Vars), hclconfig.WithVarFiles(src.VarFiles...)).Load(src.File)
-	console.Annotate(stderr, diags, lookupEnv)
+	_, diags := parse(src, stderr, lookupEnv, false)
 	return diags
 }
 
 func load(src Source, stderr io.Writer, lookupEnv func(string) (string, bool)) (*pipeline.Graph, hcl.Diagnostics) {
+	return parse(src, stderr, lookupEnv, true)
+}
+
+// parse loads src, annotating its diagnostics in GitHub Actions, and also
+// prints them as text when asked.
+func parse(src Source, stderr io.Writer, lookupEnv func(string) (string, bool), text bool) (*pipeline.Graph, hcl.Diagnostics) {
 	defer relaxGC()()
 	loader := hclconfig.New(hclconfig.WithVars(src.Vars), hclconfig.WithVarFiles(src.VarFiles...))
 	g, diags := loader.Load(src.File)
-	loader.WriteDiagnostics(stderr, diags)
+	if text {
+		loader.WriteDiagnostics(stderr, diags)
+	}
 	console.Annotate(stderr, diags, lookupEnv)
 	return g, diags
 }
