@@ -128,6 +128,7 @@ stop_all() {
 		net_leftovers
 		node_leftovers '[0-9]'
 		awk -v d="$dir/" 'index($2, d) == 1 {print "mount " $2}' /proc/self/mounts
+		swarm_sweep registry | sed 's/^/process /'
 	)
 	[[ -z $left ]] || die "left behind after stop: ${left//$'\n'/; }"
 }
@@ -150,7 +151,7 @@ status() {
 	for ((i = 1; i <= nodes; i++)); do
 		pid=$(cat "$dir/n$i/node.pid" 2>/dev/null || true)
 		running=false
-		pid_is "$pid" dockerd && running=true
+		ours "$pid" dockerd && running=true
 		echo "NODE${i}_NAME=n$i"
 		echo "NODE${i}_HOSTNAME=rj-n$i"
 		echo "NODE${i}_ID=$(eval echo "\${NODE${i}_ID:-}")"

@@ -18,10 +18,14 @@ node_dk() {
 node_launch() {
 	local i=$1 nd=$dir/n$i addr=$net.1$i pid
 	pid=$(cat "$nd/node.pid" 2>/dev/null || true)
-	pid_is "$pid" dockerd && die "node $i's dockerd (pid $pid) already runs"
-	# A killed dockerd leaves its pidfile, and dockerd refuses to start
-	# while the pid in it exists (even as an unreaped zombie).
+	ours "$pid" dockerd && die "node $i's dockerd (pid $pid) already runs"
+	# A killed dockerd leaves its pidfile, and its containerd's (which dies
+	# with it): dockerd refuses to start while the pid in the first exists,
+	# and waits for a containerd by the second, even as an unreaped zombie
+	# (PID 1 here reaps orphans lazily).
 	rm -f "$nd/dockerd.pid"
+	pid=$(cat "$nd/x/containerd/containerd.pid" 2>/dev/null || true)
+	pid_is "$pid" containerd || rm -f "$nd/x/containerd/containerd.pid"
 	echo "=== $(date -u +%Y-%m-%dT%H:%M:%SZ) swarm.sh: start node $i" >>"$nd/dockerd.log"
 	setsid nsenter --net="/run/netns/$(ns_node "$i")" unshare --uts \
 		sh -c 'hostname "$0" && exec "$@"' "rj-n$i" \
@@ -41,7 +45,7 @@ node_wait() {
 	local i=$1 pid deadline=$((SECONDS + wait_s))
 	pid=$(cat "$dir/n$i/node.pid")
 	until node_dk "$i" version --format '{{.Server.Version}}' >/dev/null 2>&1; do
-		if ! pid_is "$pid" dockerd; then
+		if ! ours "$pid" dockerd; then
 			tail -n 20 "$dir/n$i/dockerd.log" >&2
 			die "node $i's dockerd exited during start; see $dir/n$i/dockerd.log"
 		fi
@@ -89,40 +93,25 @@ node_kill() {
 # node_stop N: SIGTERM node N's dockerd (it stops its containers), SIGKILL
 # after wait_s.
 node_stop() {
-	local pid i
-	pid=$(cat "$dir/n$1/node.pid" 2>/dev/null || true)
-	pid_is "$pid" dockerd || return 0
-	kill -TERM "$pid"
-	for ((i = 0; i < wait_s * 10; i++)); do
-		pid_is "$pid" dockerd || return 0
-		sleep 0.1
-	done
-	log "node $1's dockerd (pid $pid) still runs ${wait_s}s after SIGTERM: SIGKILL"
-	kill -KILL "$pid" 2>/dev/null || true
+	end_pid "$(cat "$dir/n$1/node.pid" 2>/dev/null || true)" dockerd "$wait_s"
 }
 
-# node_pids N: what may outlive node N's dockerd (N a glob such as [0-9]: any node's): the
-# processes in its containers' cgroups, then its containerd and shims
-# (their command line names its exec-root; never found by a bare name).
+# node_pids N: what may outlive node N's dockerd (N a glob such as [0-9]:
+# any node's): the processes in its containers' cgroups, then those of its
+# daemons (swarm_sweep).
 node_pids() {
-	local f pid comm args
 	# shellcheck disable=SC2086 # $1 may be a glob
 	cat /sys/fs/cgroup/pids/rj"$hash"-n$1/*/cgroup.procs 2>/dev/null || true
-	for f in /proc/[0-9]*/comm; do
-		{ read -r comm <"$f"; } 2>/dev/null || continue
-		[[ $comm == containerd* ]] || continue
-		pid=${f#/proc/}
-		pid=${pid%%/*}
-		args=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
-		# shellcheck disable=SC2053 # a glob on purpose
-		[[ $args == *"$dir/n"$1"/x/"* ]] && echo "$pid"
-	done
-	return 0
+	swarm_sweep "n$1"
 }
 
 # node_reap N: kill what node_pids lists, then remove the node's cgroups.
 node_reap() {
 	local left p i cg
+	# A start killed right after launching a daemon never recorded its pid.
+	for p in $(swarm_sweep "n$1"); do
+		[[ $(pid_comm "$p") == dockerd ]] && kill -TERM "$p" 2>/dev/null
+	done
 	for ((i = 0; i < 50; i++)); do
 		left=$(node_pids "$1")
 		[[ -z $left ]] && break
@@ -143,12 +132,33 @@ node_reap() {
 # that still exist.
 node_leftovers() {
 	local p cg f
-	for p in $(node_pids "$1"); do echo "process $p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"; done
+	for p in $(node_pids "$1"); do echo "process $p $( { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null)"; done
 	# shellcheck disable=SC2086 # $1 may be a glob
 	for f in "$dir"/n$1/node.pid; do
-		[[ -f $f ]] && pid_is "$(cat "$f")" dockerd && echo "dockerd $(cat "$f") of $(basename "$(dirname "$f")")"
+		[[ -f $f ]] && ours "$(cat "$f")" dockerd && echo "dockerd $(cat "$f") of $(basename "$(dirname "$f")")"
 	done
 	# shellcheck disable=SC2086
 	for cg in /sys/fs/cgroup/*/rj"$hash"-n$1; do [[ -d $cg ]] && echo "cgroup $cg"; done
+	return 0
+}
+
+# swarm_sweep SUB: the daemons whose command line names $dir/SUB/ (SUB may
+# be a glob): dockerd, containerd and its shims, docker-registry, or what
+# is on its way to exec one. Found by what they name, never by a bare
+# name; for what a killed start or a killed dockerd left without a pid.
+swarm_sweep() {
+	local f pid comm args
+	for f in /proc/[0-9]*/comm; do
+		{ read -r comm <"$f"; } 2>/dev/null || continue
+		case $comm in
+		containerd* | dockerd | docker-registry | setsid | nsenter | unshare) ;;
+		*) continue ;;
+		esac
+		pid=${f#/proc/}
+		pid=${pid%%/*}
+		{ args=$(tr '\0' ' ' <"/proc/$pid/cmdline"); } 2>/dev/null || continue
+		# shellcheck disable=SC2053 # a glob on purpose
+		[[ $args == *"$dir/"$1/* ]] && echo "$pid"
+	done
 	return 0
 }

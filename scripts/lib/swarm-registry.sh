@@ -38,7 +38,7 @@ registry_start() {
 	for ((i = 0; i < wait_s * 10; i++)); do
 		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://$net.1:5000/v2/" || true)
 		[[ $code == 401 ]] && return 0
-		pid_is "$(cat "$rd/registry.pid")" docker-registry || {
+		ours "$(cat "$rd/registry.pid")" docker-registry || {
 			tail -n 20 "$rd/registry.log" >&2
 			die "the registry exited during start; see $rd/registry.log"
 		}
@@ -48,16 +48,10 @@ registry_start() {
 }
 
 registry_stop() {
-	local pid i
-	pid=$(cat "$dir/registry/registry.pid" 2>/dev/null || true)
-	pid_is "$pid" docker-registry || return 0
-	kill -TERM "$pid"
-	for ((i = 0; i < 50; i++)); do
-		pid_is "$pid" docker-registry || return 0
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-	while pid_is "$pid" docker-registry; do sleep 0.05; done
+	local p
+	end_pid "$(cat "$dir/registry/registry.pid" 2>/dev/null || true)" docker-registry 5
+	# A start killed right after launching it never recorded its pid.
+	for p in $(swarm_sweep registry); do end_pid "$p" docker-registry 5; done
 }
 
 registry_status() {

@@ -138,4 +138,4 @@ func (d *PrivateDaemon) script(cmd string) ([]byte, error) {
 
 // processes lists the live processes whose command line names the
 // daemon's directory: dockerd, its containerd and their shims.
-func (d *PrivateDaemon) processes() []string { return processesUnder(d.dir) }
+func (d *PrivateDaemon) processes() []string { return ProcessesUnder(d.dir) }

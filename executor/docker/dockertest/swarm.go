@@ -36,8 +36,10 @@ type Swarm struct {
 	// Password. (Registry.PushUnique does not apply: it pushes from the
 	// shared engine, which does not trust this registry.)
 	Registry Registry
-	// Subnet is the swarm's /24; the host reaches it through its own veth.
-	Subnet string
+	// Subnet is the swarm's /24; the host reaches it through HostVeth.
+	Subnet, HostVeth string
+	// BridgeNetns is the namespace of the bridge and the registry.
+	BridgeNetns string
 	// StartTime is how long scripts/swarm.sh start took.
 	StartTime time.Duration
 }
@@ -50,7 +52,7 @@ type SwarmNode struct {
 	Addr     string // its address on the swarm's bridge
 	Unix     string // unix://.../docker.sock, for the test
 	TCP      string // tcp://ADDR:2376, TLS only: its runjob.endpoint label
-	Netns    string // its network namespace (ip netns)
+	Netns    string // its network namespace (ip netns), and its containers' cgroup
 }
 
 // SwarmEnabled reports whether the swarm tests are asked for: they start
@@ -107,7 +109,7 @@ func startSwarm(cleanup func(func()), errorf func(string, ...any)) (*Swarm, erro
 		if out, err := swarmScript("destroy", dir); err != nil {
 			errorf("destroy swarm in %s: %v\n%s", dir, err, out)
 		}
-		if left := processesUnder(dir); len(left) > 0 {
+		if left := ProcessesUnder(dir); len(left) > 0 {
 			errorf("processes of the swarm outlive it: %s", strings.Join(left, "; "))
 		}
 	})
@@ -122,6 +124,16 @@ func startSwarm(cleanup func(func()), errorf func(string, ...any)) (*Swarm, erro
 	}
 	s.StartTime = time.Since(t0)
 	return s, nil
+}
+
+// Destroy stops the swarm (every process by its pid; namespaces, veths,
+// cgroups, mounts) and removes Dir. Idempotent: StartSwarm's cleanup
+// calls it too. Not for a SharedSwarm.
+func (s *Swarm) Destroy() error {
+	if out, err := swarmScript("destroy", s.Dir); err != nil {
+		return fmt.Errorf("destroy swarm in %s: %w\n%s", s.Dir, err, out)
+	}
+	return nil
 }
 
 // swarmPrerequisites says what this machine lacks to run a swarm, if
@@ -170,7 +182,7 @@ func parseSwarmStatus(out []byte) (*Swarm, error) {
 		return nil, fmt.Errorf("NODES=%q", kv["NODES"])
 	}
 	s := &Swarm{Dir: kv["SWARM_DIR"], Manager: kv["DOCKER_HOST"], ManagerTCP: kv["MANAGER_TCP"],
-		TLSDir: kv["TLS_DIR"], Subnet: kv["SUBNET"],
+		TLSDir: kv["TLS_DIR"], Subnet: kv["SUBNET"], HostVeth: kv["HOST_VETH"], BridgeNetns: kv["BRIDGE_NETNS"],
 		Registry: Registry{Addr: kv["REGISTRY"], User: kv["REGISTRY_USER"], Password: kv["REGISTRY_PASSWORD"]}}
 	for i := 1; i <= n; i++ {
 		p := "NODE" + strconv.Itoa(i) + "_"
@@ -184,8 +196,9 @@ func parseSwarmStatus(out []byte) (*Swarm, error) {
 	return s, nil
 }
 
-// processesUnder lists the live processes whose command line names dir.
-func processesUnder(dir string) []string {
+// ProcessesUnder lists the live processes whose command line names dir
+// (as "PID ARGS..."): what a daemon started there may leave running.
+func ProcessesUnder(dir string) []string {
 	var left []string
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
