@@ -32,12 +32,14 @@ func (p *Pending) Commit(m Meta) error {
 	defer p.finish()
 	meta, err := p.writeMeta(m)
 	if err == nil {
+		p.s.at("meta")
 		err = p.publish()
 	}
 	if err != nil {
 		os.RemoveAll(p.dir)
 		return err
 	}
+	p.s.at("renamed")
 	if _, err := p.s.appendRecord(added(meta)); err != nil {
 		return err
 	}

@@ -50,6 +50,7 @@ func (s *Store) Begin(key string) (*Pending, error) {
 		return nil, fmt.Errorf("reuse store: %w", err)
 	}
 	p := &Pending{s: s, key: key, dir: dir, lock: f, open: map[int]bool{}}
+	s.at("begin")
 	if err = flock(f, syscall.LOCK_EX); err == nil {
 		err = os.MkdirAll(filepath.Join(dir, "blobs"), 0o700)
 	}

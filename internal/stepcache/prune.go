@@ -118,6 +118,7 @@ func (s *Store) removeWhere(pick func([]Meta) []Meta, dryRun bool) ([]Meta, erro
 		gone = append(gone, s.trash(m.Key))
 		delete(rows, m.Key)
 	}
+	s.at("trashed")
 	err = s.writeIndex(rows)
 	unlock()
 	s.removeTrash(gone...)

@@ -44,6 +44,15 @@ type Store struct {
 	// onRead, if set, is called with each file TreeDigest reads the
 	// content of: the tests count reads with it.
 	onRead func(rel string)
+	// hook, if set, is called at the named points of Begin, Commit and
+	// removal: the tests kill a process there.
+	hook func(point string)
+}
+
+func (s *Store) at(point string) {
+	if s.hook != nil {
+		s.hook(point)
+	}
 }
 
 // Open opens the store in dir, creating it (mode 0700) and its hash key if
