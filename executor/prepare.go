@@ -35,8 +35,9 @@ func (s *schedule) prepareAhead(ctx context.Context, i int) {
 // container is built with their values.
 func (s *schedule) preparable(d int) bool {
 	step := s.g.Step(d)
+	// A reusable step is not prepared: on a hit nothing is to be created.
 	if s.waiting[d] < 0 || s.res.Steps[d].Status != StatusPending || step.Skip || s.isLate(d) || step.Build != nil ||
-		len(step.Services) > 0 || len(step.Caches) > 0 {
+		len(step.Services) > 0 || len(step.Caches) > 0 || s.reusing(d) {
 		return false
 	}
 	for _, dep := range s.g.Deps(d) {
