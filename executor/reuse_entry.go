@@ -76,7 +76,7 @@ func (s *schedule) whyMissed(step string, key *reuseKey) {
 		log.Info().Msg("not reused: its stored runs are of another runjob version")
 		return
 	}
-	log.Info().Str("compared_with", newest.RunID).Msg("not reused: " + partsChanged(d.Parts, key.Parts))
+	log.Info().Msgf("not reused: %s (since run %s)", partsChanged(d.Parts, key.Parts), newest.RunID)
 }
 
 // partsChanged names the parts that differ between an old key and a new

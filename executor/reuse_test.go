@@ -200,7 +200,7 @@ func TestReuseMissRunsWhatChanged(t *testing.T) {
 	if got := statuses(res); got != "build=ok test=reused package=reused" {
 		t.Fatalf("same artifact and output: %s\n%s", got, log)
 	}
-	if !strings.Contains(log, `"step":"build","compared_with"`) || !strings.Contains(log, "not reused: command changed") {
+	if !strings.Contains(log, `"step":"build","message":"not reused: command changed (since run `) {
 		t.Errorf("the miss does not say why:\n%s", log)
 	}
 	g = chain(t, func(p *pipeline.Pipeline) { p.Steps[0].Command = []string{"make", "-j3"} })
