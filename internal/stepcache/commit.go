@@ -31,11 +31,12 @@ func (p *Pending) Commit(m Meta) error {
 	}
 	defer p.finish()
 	meta, err := p.writeMeta(m)
+	won := false
 	if err == nil {
 		p.s.at("meta")
-		err = p.publish()
+		won, err = p.publish()
 	}
-	if err != nil {
+	if err != nil || !won {
 		os.RemoveAll(p.dir)
 		return err
 	}
@@ -87,25 +88,27 @@ func (p *Pending) writeMeta(m Meta) (Meta, error) {
 	return mf.Meta, nil
 }
 
-// publish renames the temp into entries/. A directory already there is
-// another run's commit of the key: kept when whole, else replaced.
-func (p *Pending) publish() error {
+// publish renames the temp into entries/ and reports whether it did. A
+// directory already there is another run's commit of the key: kept when
+// whole (publish then reports false, and the temp is the caller's to
+// remove), else replaced.
+func (p *Pending) publish() (bool, error) {
 	to := p.s.path(entriesDir, p.key)
 	for range 3 {
 		err := os.Rename(p.dir, to)
 		if err == nil {
-			return syncDir(p.s.path(entriesDir))
+			return true, syncDir(p.s.path(entriesDir))
 		}
 		if !errors.Is(err, syscall.EEXIST) && !errors.Is(err, syscall.ENOTEMPTY) {
-			return fmt.Errorf("reuse store: %w", err)
+			return false, fmt.Errorf("reuse store: %w", err)
 		}
 		here, whole := p.s.whole(p.key)
 		if whole {
-			return os.RemoveAll(p.dir)
+			return false, nil
 		}
 		if here != nil {
 			p.s.discard(p.key, here)
 		}
 	}
-	return fmt.Errorf("reuse store: entry %s keeps being replaced", shortKey(p.key))
+	return false, fmt.Errorf("reuse store: entry %s keeps being replaced", shortKey(p.key))
 }

@@ -119,3 +119,20 @@ func TestRemove(t *testing.T) {
 		t.Error("a bad key was accepted")
 	}
 }
+
+// Match limits what Prune considers, MaxBytes included.
+func TestPruneMatch(t *testing.T) {
+	s := openStore(t, t.TempDir(), Options{})
+	for _, k := range []string{"a1", "b1", "a2", "b2"} {
+		put(t, s, k, Meta{Pipeline: "/" + k[:1] + ".hcl"}, blob{"b", strings.Repeat("x", 1000)})
+	}
+	onlyA := func(m Meta) bool { return m.Pipeline == "/a.hcl" }
+	removed, err := s.Prune(PruneOptions{Match: onlyA, MaxBytes: 1500})
+	if err != nil || !slices.Equal(keys(removed), []string{"a1"}) {
+		t.Fatalf("max bytes within a: %q, %v", keys(removed), err)
+	}
+	removed, err = s.Prune(PruneOptions{Match: onlyA, All: true})
+	if err != nil || !slices.Equal(keys(removed), []string{"a2"}) || !slices.Equal(listKeys(t, s), []string{"b1", "b2"}) {
+		t.Fatalf("all of a: %q, %v; left %q", keys(removed), err, listKeys(t, s))
+	}
+}

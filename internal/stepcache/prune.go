@@ -10,6 +10,9 @@ import (
 // matching any of the other rules. The zero value removes nothing (but
 // Prune still sweeps dead writers' temps).
 type PruneOptions struct {
+	// Match, if set, limits Prune to the entries it returns true for (it
+	// is given them without Data); MaxBytes then bounds their total.
+	Match func(Meta) bool
 	// All removes every entry.
 	All bool
 	// OlderThan, when > 0, removes the entries not used for that long.
@@ -59,6 +62,9 @@ func (s *Store) Prune(o PruneOptions) ([]Meta, error) {
 		now = o.Now()
 	}
 	return s.removeWhere(func(rows []Meta) []Meta {
+		if o.Match != nil {
+			rows = slices.DeleteFunc(rows, func(m Meta) bool { return !o.Match(m) })
+		}
 		if o.All {
 			return rows
 		}

@@ -136,3 +136,38 @@ func TestHashKeyIsStable(t *testing.T) {
 		t.Error("two stores share a key")
 	}
 }
+
+// Two commits of one key both succeed; the first stays, whole, and the
+// index says the same as the entry. A corrupt entry is replaced.
+func TestSameKeyTwice(t *testing.T) {
+	s := openStore(t, t.TempDir(), Options{})
+	p1, _ := s.Begin("k")
+	p2, _ := s.Begin("k")
+	for _, p := range []*Pending{p1, p2} {
+		w, _ := p.Create("out")
+		io.WriteString(w, "same")
+		w.Close()
+	}
+	if err := p1.Commit(Meta{RunID: "first"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p2.Commit(Meta{RunID: "second"}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := s.Lookup("k")
+	if err != nil || e == nil || e.Meta().RunID != "first" {
+		t.Fatalf("Lookup = %+v, %v", e, err)
+	}
+	e.Close()
+	if l, _ := s.List(); len(l) != 1 || l[0].RunID != "first" {
+		t.Errorf("List = %+v", l)
+	}
+	if names := tmpNames(t, s); len(names) != 0 {
+		t.Errorf("tmp/ holds %q", names)
+	}
+	os.Remove(blobPath(s, "k", 0))
+	put(t, s, "k", Meta{RunID: "third"}, blob{"out", "new"})
+	if got := get(t, s, "k"); got["out"] != "new" {
+		t.Errorf("the corrupt entry was not replaced: %q", got)
+	}
+}
