@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -144,35 +143,20 @@ func (s *schedule) inputParts(kp keyParts, step *pipeline.Step) error {
 		if err != nil {
 			return fmt.Errorf("input %q: %w", in.Name, err)
 		}
-		digest, err := s.reuse.treeDigest(in.From, ig.Skip)
+		digest, err := s.reuse.store.TreeDigest(in.From, ig.Skip)
 		if err != nil {
 			return fmt.Errorf("input %q: %w", in.Name, err)
 		}
 		kp.add("input "+in.Name, in.To, "host", digest)
 	}
 	for _, m := range step.Mounts {
-		digest, err := s.reuse.treeDigest(m.Source, nil)
+		digest, err := s.reuse.store.TreeDigest(m.Source, nil)
 		if err != nil {
 			return fmt.Errorf("mount %s: %w", m.Target, err)
 		}
 		kp.add("mount "+m.Target, strconv.FormatBool(m.ReadOnly), digest)
 	}
 	return nil
-}
-
-// treeDigester is the store's host-tree hasher (stepcache's TreeDigest,
-// which reuse-store adds; until then a step with host inputs is not
-// reused).
-type treeDigester interface {
-	TreeDigest(root string, skip func(rel string, isDir bool) bool) (string, error)
-}
-
-func (rr *reuseRun) treeDigest(root string, skip func(string, bool) bool) (string, error) {
-	td, ok := any(rr.store).(treeDigester)
-	if !ok {
-		return "", errors.New("this store cannot hash host inputs")
-	}
-	return td.TreeDigest(root, skip)
 }
 
 // manifestDigest is the canonical form of an artifact's manifest in a key:
