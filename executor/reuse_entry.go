@@ -27,7 +27,7 @@ func (s *schedule) writeEntry(i int, step *pipeline.Step, r *StepResult, sv *reu
 	if err := w.Close(); err != nil {
 		return err
 	}
-	data, err := json.Marshal(reuseData{Version: reuseDataVersion, Parts: sv.key.Parts, ImageID: sv.key.ImageID,
+	data, err := json.Marshal(reuseData{Version: reuseDataVersion, Parts: s.storedParts(sv.key.Parts), ImageID: sv.key.ImageID,
 		Outputs: r.Outputs, OutputsRead: s.readOutputs[i], Log: logBlob, Artifacts: sv.stored})
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func (s *schedule) whyMissed(step string, key *reuseKey) {
 		log.Info().Msg("not reused: its stored runs are of another runjob version")
 		return
 	}
-	log.Info().Msgf("not reused: %s (since run %s)", partsChanged(d.Parts, key.Parts), newest.RunID)
+	log.Info().Msgf("not reused: %s (since run %s)", partsChanged(d.Parts, s.storedParts(key.Parts)), newest.RunID)
 }
 
 // partsChanged names the parts that differ between an old key and a new

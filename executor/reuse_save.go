@@ -113,6 +113,8 @@ func (s *schedule) commitSave(i int, step *pipeline.Step, r *StepResult) {
 		why = fmt.Errorf("its image changed while it ran (%s, not %s)", r.ImageID, sv.key.ImageID)
 	case s.sensitiveOutput(r.Outputs) != "":
 		why = fmt.Errorf("its output %s holds a secret or sensitive value", s.sensitiveOutput(r.Outputs))
+	case s.sensitiveArtifact(step, sv.stored) != "":
+		why = fmt.Errorf("the path or a file name of its artifact %s holds a secret or sensitive value", s.sensitiveArtifact(step, sv.stored))
 	}
 	if why == nil && sv.capture != nil {
 		_, why = sv.capture.result()
@@ -144,12 +146,3 @@ func cmpErr(a, b error) error {
 	return b
 }
 
-// sensitiveOutput names an output whose key or value the run masks, "" if none.
-func (s *schedule) sensitiveOutput(outputs map[string]string) string {
-	for _, k := range OutputNames(outputs) {
-		if s.e.redact(k) != k || s.e.redact(outputs[k]) != outputs[k] {
-			return s.e.redact(k)
-		}
-	}
-	return ""
-}

@@ -87,6 +87,7 @@ func TestReuseKeepsNoSecret(t *testing.T) {
 		{Name: "login", Image: "img", Reuse: true, Env: map[string]string{"TOKEN": pipeline.SecretRef("tok")}},
 		{Name: "use", Image: "img", Reuse: true, Command: []string{"use", pipeline.OutputRef("login", "session")}},
 		{Name: "print", Image: "img", Reuse: true, Env: map[string]string{"TOKEN": pipeline.SecretRef("tok")}},
+		{Name: "art", Image: "img", Reuse: true, Artifacts: []pipeline.Artifact{{Name: "a", Path: "/s3cret"}}},
 	}}
 	p.Steps[1].DependsOn = []pipeline.Dependency{{Step: "login"}}
 	g, err := pipeline.NewGraph(p)
@@ -96,17 +97,19 @@ func TestReuseKeepsNoSecret(t *testing.T) {
 	script := func(e *fake.Engine) {
 		e.On("login", fake.Script{Files: map[string]string{executor.OutputPath: "session=s3cret-42\n"}})
 		e.On("print", fake.Script{Stdout: "token is s3cret\n", Stderr: "s3", Files: map[string]string{}})
+		e.On("art", fake.Script{Files: map[string]string{"/s3cret/f": "x"}})
 	}
 	secrets := executor.WithSecrets(map[string]string{"tok": "s3cret"})
 	res, _, log := re.run(g, script, redact, secrets)
-	if got := statuses(res); got != "login=ok use=ok print=ok" {
+	if got := statuses(res); got != "login=ok use=ok print=ok art=ok" {
 		t.Fatalf("first run: %s", got)
 	}
-	if !strings.Contains(log, `"step":"login"`) || !strings.Contains(log, "its output session holds a secret or sensitive value") {
-		t.Errorf("the log does not say why login is not stored:\n%s", log)
+	if !strings.Contains(log, `"step":"login"`) || !strings.Contains(log, "its output session holds a secret or sensitive value") ||
+		!strings.Contains(log, "the path or a file name of its artifact a holds a secret") {
+		t.Errorf("the log does not say why login and art are not stored:\n%s", log)
 	}
 	res, _, out := re.run(g, script, redact, secrets)
-	if got := statuses(res); got != "login=ok use=reused print=reused" {
+	if got := statuses(res); got != "login=ok use=reused print=reused art=ok" {
 		t.Fatalf("second run: %s", got)
 	}
 	if !strings.Contains(out, "[print] token is ***\n") {
