@@ -145,4 +145,3 @@ func cmpErr(a, b error) error {
 	}
 	return b
 }
-
