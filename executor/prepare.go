@@ -35,9 +35,8 @@ func (s *schedule) prepareAhead(ctx context.Context, i int) {
 // container is built with their values.
 func (s *schedule) preparable(d int) bool {
 	step := s.g.Step(d)
-	// A reusable step is not prepared: on a hit nothing is to be created.
 	if s.waiting[d] < 0 || s.res.Steps[d].Status != StatusPending || step.Skip || s.isLate(d) || step.Build != nil ||
-		len(step.Services) > 0 || len(step.Caches) > 0 || s.reusing(d) {
+		len(step.Services) > 0 || len(step.Caches) > 0 {
 		return false
 	}
 	for _, dep := range s.g.Deps(d) {
@@ -49,7 +48,9 @@ func (s *schedule) preparable(d int) bool {
 			return false // its image does not exist yet
 		}
 	}
-	return !s.ahead.has(d) && s.outputsReady(d)
+	// A reusable step is prepared only once its key is known and missed
+	// (prepareReusable): a hit creates nothing.
+	return !s.ahead.has(d) && s.outputsReady(d) && (!s.reusing(d) || s.inputsReady(d))
 }
 
 // prepare creates step d's first container in the background, bounded by
@@ -63,6 +64,9 @@ func (s *schedule) prepare(ctx context.Context, d int) {
 		resolved, err := s.withOutputs(step)
 		if err != nil {
 			return "", "", nil // the step's attempt fails with it
+		}
+		if s.reusing(d) && !s.missAhead(ctx, d, resolved) {
+			return "", "", nil // a hit, or not known: the step's turn decides
 		}
 		spec, err := s.spec(d, resolved, 1)
 		if err != nil {

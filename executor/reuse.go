@@ -79,6 +79,12 @@ func (s *schedule) tryReuse(ctx context.Context, i int, step *pipeline.Step) *St
 	s.reuse.mu.Lock()
 	s.reuse.saves[i] = &reuseSave{key: key}
 	s.reuse.mu.Unlock()
+	if s.ahead.created(i) {
+		// Its key missed moments ago (missAhead) and its container is
+		// ready: it runs, even should a concurrent run store it meanwhile.
+		s.reuse.work.Go(func() { s.whyMissed(step.Name, key) })
+		return nil
+	}
 	entry, err := s.reuse.store.Lookup(key.Key)
 	switch {
 	case err != nil:
@@ -102,6 +108,34 @@ func (s *schedule) tryReuse(ctx context.Context, i int, step *pipeline.Step) *St
 		_ = s.reuse.store.Remove(key.Key)
 	}
 	return nil
+}
+
+// missAhead reports whether reusable step d, whose container is about to
+// be created ahead of its turn, is sure to miss: its key is known (every
+// step whose artifacts or outputs it takes has finished) and the store
+// does not hold it. On a hit, or when its key cannot be computed yet,
+// nothing is created: the step's turn decides.
+func (s *schedule) missAhead(ctx context.Context, d int, step *pipeline.Step) bool {
+	key, err := s.reuseKey(ctx, d, step)
+	if err != nil {
+		return false
+	}
+	entry, err := s.reuse.store.Lookup(key.Key)
+	if entry != nil {
+		entry.Close()
+	}
+	return err == nil && entry == nil
+}
+
+// inputsReady reports whether every step whose artifacts step d takes has
+// finished, so that d's key can be computed.
+func (s *schedule) inputsReady(d int) bool {
+	for _, in := range s.g.Step(d).Inputs {
+		if j, ok := s.g.Index(in.FromStep); in.FromStep != "" && (!ok || s.res.Steps[j].Status == StatusPending) {
+			return false
+		}
+	}
+	return true
 }
 
 // wait returns once every store and miss report of the run is done.

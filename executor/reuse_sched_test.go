@@ -1,6 +1,7 @@
 package executor_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,5 +135,35 @@ func grepTree(t *testing.T, dir, s string) {
 	})
 	if err != nil || n == 0 {
 		t.Fatalf("walked %d files of %s: %v", n, dir, err)
+	}
+}
+
+// A reusable step whose key is known while its dependency runs (it takes
+// nothing from it) is looked up then: on a miss its container is created
+// ahead, as any step's; on a hit nothing is created at all.
+func TestReuseMissIsCreatedAhead(t *testing.T) {
+	re := newReuseEnv(t)
+	g := graph(t, "a", "b:a")
+	for i := range g.Len() {
+		g.Step(i).Reuse, g.Step(i).Command = true, []string{g.Step(i).Name}
+	}
+	gate := make(chan struct{})
+	eng := fake.New().On("a", fake.Script{Gate: gate})
+	done := make(chan *executor.Result)
+	go func() {
+		res, err := executor.New(eng, executor.WithArtifactsDir(re.artifacts), executor.WithReuse(re.store)).Run(context.Background(), g)
+		if err != nil {
+			t.Error(err)
+		}
+		done <- res
+	}()
+	ahead := waitCall(t, eng, "Create b")
+	close(gate)
+	if res := <-done; statuses(res) != "a=ok b=ok" || !ahead {
+		t.Fatalf("cold run: %s", statuses(res))
+	}
+	res, eng2, _ := re.run(g, nil)
+	if statuses(res) != "a=reused b=reused" || len(created(eng2)) > 0 {
+		t.Fatalf("warm run: %s, created %v", statuses(res), created(eng2))
 	}
 }
