@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/runjob/runjob/internal/stepcache"
 	"github.com/runjob/runjob/pipeline"
@@ -109,7 +110,7 @@ func (s *schedule) commitSave(i int, step *pipeline.Step, r *StepResult) {
 	switch {
 	case r.Status != StatusOK || sv.pending == nil:
 		why = cmpErr(why, errNotOK)
-	case r.ImageID != "" && r.ImageID != sv.key.ImageID:
+	case r.ImageID != "" && !sameImage(r.ImageID, sv.key.ImageID):
 		why = fmt.Errorf("its image changed while it ran (%s, not %s)", r.ImageID, sv.key.ImageID)
 	case s.sensitiveOutput(r.Outputs) != "":
 		why = fmt.Errorf("its output %s holds a secret or sensitive value", s.sensitiveOutput(r.Outputs))
@@ -134,6 +135,12 @@ func (s *schedule) commitSave(i int, step *pipeline.Step, r *StepResult) {
 			log.Warn().Err(err).Msg("not stored for reuse")
 		}
 	})
+}
+
+// sameImage compares image IDs with or without their "sha256:" (an engine
+// may report a container's image bare).
+func sameImage(a, b string) bool {
+	return strings.TrimPrefix(a, "sha256:") == strings.TrimPrefix(b, "sha256:")
 }
 
 // errNotOK: only a step that ended ok is stored (not an allowed failure).
