@@ -2,14 +2,8 @@ package executor
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/runjob/runjob/artifacts/ignore"
 	"github.com/runjob/runjob/pipeline"
@@ -26,10 +20,6 @@ import (
 // the parts like any other value: only their HMAC under a key that never
 // leaves the store is ever written.
 
-// reuseKeyVersion starts every HMAC input: a change of what goes into the
-// key (or how) bumps it, so no key of the old scheme matches.
-const reuseKeyVersion = "runjob-reuse-key-v1\n"
-
 // reuseKey is one step's key in one run.
 type reuseKey struct {
 	// Key is the hex key the store files the step under.
@@ -38,47 +28,6 @@ type reuseKey struct {
 	Parts map[string]string
 	// ImageID is the image the key was computed for.
 	ImageID string
-}
-
-// keyParts accumulates the canonical values of a key's parts.
-type keyParts map[string][]byte
-
-func (kp keyParts) add(name string, values ...string) {
-	var b []byte
-	b = netstring(b, strconv.Itoa(len(values)))
-	for _, v := range values {
-		b = netstring(b, v)
-	}
-	kp[name] = b
-}
-
-func netstring(b []byte, s string) []byte {
-	b = strconv.AppendInt(b, int64(len(s)), 10)
-	b = append(b, ':')
-	b = append(b, s...)
-	return append(b, ',')
-}
-
-// seal hashes each part and then the whole under hk.
-func (kp keyParts) seal(hk []byte, imageID string) *reuseKey {
-	k := &reuseKey{Parts: make(map[string]string, len(kp)), ImageID: imageID}
-	names := make([]string, 0, len(kp))
-	for name, v := range kp {
-		m := hmac.New(sha256.New, hk)
-		m.Write([]byte(reuseKeyVersion))
-		m.Write(netstring(nil, name))
-		m.Write(v)
-		k.Parts[name] = hex.EncodeToString(m.Sum(nil))
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	m := hmac.New(sha256.New, hk)
-	m.Write([]byte(reuseKeyVersion))
-	for _, name := range names {
-		m.Write(netstring(netstring(nil, name), k.Parts[name]))
-	}
-	k.Key = hex.EncodeToString(m.Sum(nil))
-	return k
 }
 
 // reuseKey computes step i's key. step has the outputs it refers to in
@@ -159,15 +108,6 @@ func (s *schedule) inputParts(kp keyParts, step *pipeline.Step) error {
 	return nil
 }
 
-// manifestDigest is the canonical form of an artifact's manifest in a key:
-// the sha256 of its JSON, which lists every path with its type, size, mode
-// and content digest, and no times.
-func manifestDigest(m any) string {
-	b, _ := json.Marshal(m) // a Manifest always marshals
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
 // cmpNetwork and cmpWhen spell a default the one way, so that writing it
 // out does not change the key.
 func cmpNetwork(m pipeline.NetworkMode) pipeline.NetworkMode {
@@ -183,6 +123,3 @@ func cmpWhen(w pipeline.ArtifactWhen) pipeline.ArtifactWhen {
 	}
 	return w
 }
-
-// partLabel is how a miss names a part: "command", "env FOO", "input src".
-func partLabel(name string) string { return strings.TrimSpace(name) }
