@@ -81,3 +81,18 @@ func TestCacheFlagConflicts(t *testing.T) {
 		t.Errorf("a refused command made the store: %v", err)
 	}
 }
+
+// --cache-dir wins over RUNJOB_CACHE_DIR, which wins over the user's
+// cache directory.
+func TestReuseStoreDir(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", "/x")
+	t.Setenv("RUNJOB_CACHE_DIR", "")
+	for _, c := range []struct{ flag, env, want string }{
+		{"", "", "/x/runjob/reuse"}, {"", "/env", "/env/reuse"}, {"/flag", "/env", "/flag/reuse"},
+	} {
+		t.Setenv("RUNJOB_CACHE_DIR", c.env)
+		if got, err := reuseStoreDir(c.flag); err != nil || got != c.want {
+			t.Errorf("flag %q, env %q: %q, %v; want %q", c.flag, c.env, got, err, c.want)
+		}
+	}
+}

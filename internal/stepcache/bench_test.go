@@ -16,11 +16,9 @@ func benchTree(b *testing.B) (string, int64) {
 	const files, total = 10000, 1 << 30
 	dir := b.TempDir()
 	buf := make([]byte, total/files)
-	rng := rand.New(rand.NewPCG(1, 2))
+	rng := rand.NewChaCha8([32]byte{1})
 	for i := range files {
-		for j := range buf {
-			buf[j] = byte(rng.Uint32())
-		}
+		rng.Read(buf)
 		p := filepath.Join(dir, fmt.Sprintf("d%02d", i%100), fmt.Sprintf("f%05d", i))
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		if err := os.WriteFile(p, buf, 0o644); err != nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+	"time"
 )
 
 // Commit makes the entry visible, atomically: its meta file is written
@@ -51,7 +52,7 @@ func (p *Pending) Commit(m Meta) error {
 func (p *Pending) writeMeta(m Meta) (Meta, error) {
 	m.Key = p.key
 	if m.Created.IsZero() {
-		m.Created = now()
+		m.Created = time.Now()
 	}
 	if m.Used.IsZero() {
 		m.Used = m.Created

@@ -84,7 +84,10 @@ func parseMeta(hashKey []byte, key string, b []byte) (*metaFile, error) {
 		return nil, errors.New("meta file: not a runjob reuse meta file")
 	}
 	got := make([]byte, sha256.Size)
-	if n, err := hex.Decode(got, sum); err != nil || n != sha256.Size || len(sum) != 2*sha256.Size {
+	if len(sum) != 2*sha256.Size {
+		return nil, errors.New("meta file: malformed checksum")
+	}
+	if _, err := hex.Decode(got, sum); err != nil {
 		return nil, errors.New("meta file: malformed checksum")
 	}
 	mac := hmac.New(sha256.New, hashKey)

@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"sync"
 	"syscall"
-	"time"
 )
 
 // Pending is an entry being written. Nothing of it is visible to Lookup
@@ -156,6 +155,3 @@ func (p *Pending) fail(err error) {
 		p.failed = err
 	}
 }
-
-// now is the clock of Created and Used.
-func now() time.Time { return time.Now() }

@@ -82,8 +82,10 @@ func parseStatLine(line string) (string, statEntry, error) {
 			return "", e, errors.New("too few fields")
 		}
 	}
-	n, err := hex.Decode(e.sum[:], []byte(f[0]))
-	if err != nil || n != sha256.Size || len(f[0]) != 2*sha256.Size {
+	if len(f[0]) != 2*sha256.Size {
+		return "", e, errors.New("bad sum")
+	}
+	if _, err := hex.Decode(e.sum[:], []byte(f[0])); err != nil {
 		return "", e, errors.New("bad sum")
 	}
 	var errs [5]error

@@ -171,3 +171,20 @@ func TestSameKeyTwice(t *testing.T) {
 		t.Errorf("the corrupt entry was not replaced: %q", got)
 	}
 }
+
+// The default store is runjob/reuse in $XDG_CACHE_HOME, else in
+// ~/.cache.
+func TestDefaultDir(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", "/x/cache")
+	if d, err := DefaultDir(); err != nil || d != "/x/cache/runjob/reuse" {
+		t.Errorf("with XDG_CACHE_HOME: %q, %v", d, err)
+	}
+	t.Setenv("XDG_CACHE_HOME", "")
+	t.Setenv("HOME", "/home/u")
+	if d, err := DefaultDir(); err != nil || d != "/home/u/.cache/runjob/reuse" {
+		t.Errorf("with HOME: %q, %v", d, err)
+	}
+	if DirIn("/c") != "/c/reuse" {
+		t.Error(DirIn("/c"))
+	}
+}
