@@ -111,6 +111,8 @@ func scenarios() []scenario {
 				return runRunjob(e, okLines(10), e.pipelineFile("chain-none", chainSrc("  network = \"none\"\n")))
 			},
 		},
+		reuseChains()[0],
+		reuseChains()[1],
 		{
 			name: "20 parallel sleep 1", target: "<= 1.0x",
 			baseline: func(*env) error {

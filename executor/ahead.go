@@ -83,6 +83,19 @@ func (a *ahead) take(i int) (string, error) {
 	return p.id, p.err
 }
 
+// created reports whether step i has a container created ahead, waiting
+// for a create in flight; the container stays for take.
+func (a *ahead) created(i int) bool {
+	a.mu.Lock()
+	p := a.byStep[i]
+	a.mu.Unlock()
+	if p == nil {
+		return false
+	}
+	<-p.done
+	return p.id != ""
+}
+
 // drop forgets step i's prepared container and returns it (nil if none),
 // for the caller to remove.
 func (a *ahead) drop(i int) *prepared {

@@ -41,7 +41,7 @@ func (s *schedule) attempt(ctx context.Context, i int, step *pipeline.Step, n in
 	if !ok {
 		return id, at
 	}
-	exit, err := s.execute(ctx, step, id, &at)
+	exit, err := s.execute(ctx, i, step, id, &at)
 	return id, classify(ctx, at, step, exit, err)
 }
 
@@ -80,8 +80,9 @@ func (s *schedule) ready(ctx context.Context, i int, step *pipeline.Step, spec *
 
 // execute starts the container with the step's output attached and waits
 // until it exits, stamping when the attempt started and finished.
-func (s *schedule) execute(ctx context.Context, step *pipeline.Step, id string, at *Attempt) (ExitStatus, error) {
+func (s *schedule) execute(ctx context.Context, i int, step *pipeline.Step, id string, at *Attempt) (ExitStatus, error) {
 	stdout, stderr := s.e.output.Open(step.Name)
+	stdout, stderr = s.tee(i, stdout, stderr)
 	at.Started = time.Now()
 	s.e.emit(Event{Kind: EventStepStarted, Step: step.Name, Image: step.Image, Container: at.Container, Attempt: at.Number})
 	exit, err := s.runContainer(ctx, id, stdout, stderr, func() { s.timedOut(ctx, step.Name, id, at) })

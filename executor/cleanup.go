@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path"
 	"path/filepath"
 	"time"
@@ -51,12 +52,12 @@ func (k *kit) removeContainer(ctx context.Context, step, id, name string) {
 // step ended. An artifact that cannot be exported fails a step that had
 // succeeded; after a failure it is only logged, since the step's own
 // failure is the news.
-func (s *schedule) exportArtifacts(ctx context.Context, r *StepResult, step *pipeline.Step, id string) {
-	for _, a := range step.Artifacts {
+func (s *schedule) exportArtifacts(ctx context.Context, r *StepResult, step *pipeline.Step, id string, sv *reuseSave) {
+	for n, a := range step.Artifacts {
 		if !exportWhen(a.When, r.Status) {
 			continue
 		}
-		ar, err := s.export(ctx, id, step, a)
+		ar, err := s.exportKept(ctx, id, step, a, sv, n)
 		if err != nil {
 			if r.Status != StatusOK {
 				s.e.log.Warn().Err(err).Str("step", step.Name).Msg("artifact not exported")
@@ -99,29 +100,51 @@ func exportWhen(w pipeline.ArtifactWhen, st Status) bool {
 // export copies artifact a out of the exited container into the run's
 // staging directory, then publishes it complete as
 // <artifactsDir>/<step>/<artifact>/, replacing what an earlier run left
-// there (see stage.go and publish.go).
-func (k *kit) export(ctx context.Context, id string, step *pipeline.Step, a pipeline.Artifact) (*ArtifactResult, error) {
-	e := k.e
-	dest := filepath.Join(e.artifactsDir, safeName(step.Name), safeName(a.Name))
-	rc, err := e.engine.CopyFrom(ctx, id, a.Path)
+// there (see stage.go and publish.go). When keep is not nil, the tar
+// stream the engine sent goes to it too, whole, for the reuse store.
+func (k *kit) export(ctx context.Context, id string, step *pipeline.Step, a pipeline.Artifact, keep io.Writer) (*ArtifactResult, error) {
+	rc, err := k.e.engine.CopyFrom(ctx, id, a.Path)
 	if err != nil {
 		return nil, fmt.Errorf("artifact %q: copy %s from container: %w", a.Name, a.Path, err)
 	}
 	defer rc.Close()
+	var r io.Reader = rc
+	if keep != nil {
+		r = io.TeeReader(rc, keep)
+	}
+	dir, stats, err := k.extract(ctx, r, step, a)
+	if err == nil && keep != nil {
+		_, err = io.Copy(io.Discard, r) // the archive's padding, so the copy is the stream
+	}
+	if err != nil {
+		return nil, err
+	}
+	return k.publish(step, a, dir, stats)
+}
+
+// extract unpacks an artifact's tar stream (rooted at its path's base
+// name, as the engine sends it) into the run's staging directory.
+func (k *kit) extract(ctx context.Context, r io.Reader, step *pipeline.Step, a pipeline.Artifact) (string, artifacts.Stats, error) {
 	dir, err := k.stage.path(step.Name, a.Name)
 	if err != nil {
-		return nil, fmt.Errorf("artifact %q: %w", a.Name, err)
+		return "", artifacts.Stats{}, fmt.Errorf("artifact %q: %w", a.Name, err)
 	}
 	// Links out of the artifact are kept as inert links, as docker cp does:
 	// a container's filesystem or a virtualenv is full of them.
-	opts := artifacts.Options{Manifest: true, KeepEscapingLinks: true, MaxBytes: e.maxArtifact}
+	opts := artifacts.Options{Manifest: true, KeepEscapingLinks: true, MaxBytes: k.e.maxArtifact}
 	if a.Path != "/" {
 		opts.StripRoot = path.Base(path.Clean(a.Path))
 	}
-	stats, err := artifacts.Extract(ctx, rc, dir, opts)
+	stats, err := artifacts.Extract(ctx, r, dir, opts)
 	if err != nil {
-		return nil, fmt.Errorf("artifact %q: %w", a.Name, err)
+		return dir, stats, fmt.Errorf("artifact %q: %w", a.Name, err)
 	}
+	return dir, stats, nil
+}
+
+// publish swaps an extracted artifact in at <artifactsDir>/<step>/<artifact>.
+func (k *kit) publish(step *pipeline.Step, a pipeline.Artifact, dir string, stats artifacts.Stats) (*ArtifactResult, error) {
+	dest := filepath.Join(k.e.artifactsDir, safeName(step.Name), safeName(a.Name))
 	// Beside the artifact, not in it: the directory holds exactly what the
 	// container had.
 	manifest := dest + ".manifest.json"

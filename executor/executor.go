@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/sourcegraph/conc/pool"
 
+	"github.com/runjob/runjob/internal/stepcache"
 	"github.com/runjob/runjob/pipeline"
 )
 
@@ -44,6 +45,7 @@ type Executor struct {
 	secrets       map[string]string
 	redact        func(string) string
 	cacheLock     CacheLock
+	reuse         *stepcache.Store
 }
 
 // Option configures an Executor.

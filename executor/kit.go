@@ -27,6 +27,8 @@ type kit struct {
 
 	mu        sync.Mutex
 	leftovers []Leftover
+	// imageIDs are the IDs imageID learned, by pull policy and reference.
+	imageIDs map[string]string
 }
 
 func newKit(e *Executor, pipelineName string) *kit {

@@ -43,7 +43,22 @@ func (o *outputStore) record(r *StepResult) {
 	if o.by == nil {
 		o.by = map[string]*StepResult{}
 	}
-	o.by[r.Name] = &StepResult{Name: r.Name, Status: r.Status, Outputs: r.Outputs}
+	o.by[r.Name] = &StepResult{Name: r.Name, Status: r.Status, Outputs: r.Outputs, Artifacts: r.Artifacts}
+}
+
+// manifest returns the digest of the manifest of artifact of step as this
+// run exported it (manifestDigest), for the keys of the steps that take it.
+func (o *outputStore) manifest(step, artifact string) (string, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if r := o.by[step]; r != nil {
+		for _, a := range r.Artifacts {
+			if a.Name == artifact {
+				return manifestDigest(a.Manifest), true
+			}
+		}
+	}
+	return "", false
 }
 
 // lookup returns the value for the reference of step to out.
@@ -58,7 +73,7 @@ func (o *outputStore) lookup(step string) func(pipeline.StepOutput) (string, err
 		switch {
 		case r == nil:
 			return fail(fmt.Sprintf("%q has not run", out.Step))
-		case r.Status != StatusOK:
+		case !r.Status.Passed():
 			return fail(fmt.Sprintf("%q ended %s and has no outputs (outputs are read only from a step that succeeded)", out.Step, r.Status))
 		}
 		v, ok := r.Outputs[out.Key]

@@ -48,7 +48,9 @@ func (s *schedule) preparable(d int) bool {
 			return false // its image does not exist yet
 		}
 	}
-	return !s.ahead.has(d) && s.outputsReady(d)
+	// A reusable step is prepared only once its key is known and missed
+	// (prepareReusable): a hit creates nothing.
+	return !s.ahead.has(d) && s.outputsReady(d) && (!s.reusing(d) || s.inputsReady(d))
 }
 
 // prepare creates step d's first container in the background, bounded by
@@ -62,6 +64,9 @@ func (s *schedule) prepare(ctx context.Context, d int) {
 		resolved, err := s.withOutputs(step)
 		if err != nil {
 			return "", "", nil // the step's attempt fails with it
+		}
+		if s.reusing(d) && !s.missAhead(ctx, d, resolved) {
+			return "", "", nil // a hit, or not known: the step's turn decides
 		}
 		spec, err := s.spec(d, resolved, 1)
 		if err != nil {

@@ -15,6 +15,10 @@ const (
 	StatusPending Status = "pending"
 	// StatusOK: the container exited 0 and its artifacts were exported.
 	StatusOK Status = "ok"
+	// StatusReused: the step was not run: an earlier run (ReusedFrom) ran
+	// it with the same key and succeeded, and its artifacts, outputs and
+	// log were restored from the reuse store. It counts as ok.
+	StatusReused Status = "reused"
 	// StatusFailed: the container exited non-zero, or an artifact it
 	// declared could not be exported.
 	StatusFailed Status = "failed"
@@ -53,7 +57,11 @@ func (s Status) Failed() bool {
 }
 
 // succeeded reports whether dependents of a step with status s may run.
-func (s Status) succeeded() bool { return s == StatusOK || s == StatusFailedAllowed }
+func (s Status) succeeded() bool { return s.Passed() || s == StatusFailedAllowed }
+
+// Passed reports whether a step with status s did what it was to do, run
+// (ok) or reused: its outputs and artifacts are there to use.
+func (s Status) Passed() bool { return s == StatusOK || s == StatusReused }
 
 // TimeoutExitCode is the exit code reported for a timed-out step.
 const TimeoutExitCode = 124
@@ -108,6 +116,9 @@ type StepResult struct {
 	Outputs map[string]string
 	// ProcessesAtTimeout is the last attempt's: see Attempt.
 	ProcessesAtTimeout []Process
+	// ReusedFrom is the ID of the run whose result a reused step took
+	// (StatusReused); "" for a step that ran.
+	ReusedFrom string
 }
 
 // Attempt is one run of a step's container.

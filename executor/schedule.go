@@ -45,6 +45,8 @@ type schedule struct {
 	outputs outputStore
 	// readOutputs[i]: a step refers to step i's outputs (outputsRead).
 	readOutputs []bool
+	// reuse is nil when the run reuses nothing (WithReuse).
+	reuse *reuseRun
 }
 
 func newSchedule(e *Executor, g *pipeline.Graph, res *Result, cancel context.CancelCauseFunc, failFast bool, concurrency int) *schedule {
@@ -53,6 +55,7 @@ func newSchedule(e *Executor, g *pipeline.Graph, res *Result, cancel context.Can
 		kit: k, g: g, res: res, waiting: make([]int, g.Len()), doneCh: make(chan done, g.Len()),
 		cancel: cancel, failFast: failFast, lostCh: make(chan error, 1),
 		ahead: newAhead(concurrency), services: newServices(k, g), readOutputs: outputsRead(g),
+		reuse: newReuseRun(e.reuse, g.Pipeline()),
 	}
 }
 
@@ -70,6 +73,7 @@ func (s *schedule) run(ctx context.Context, concurrency int) {
 	// After the containers, which may use the images.
 	defer s.removeBuilt(ctx)
 	defer s.removals.Wait()
+	defer s.reuse.wait()
 	defer s.discardAllPrepared()
 	workers := newPool(concurrency)
 	defer workers.Wait()

@@ -33,6 +33,10 @@ func (s *schedule) runStep(ctx context.Context, i int, step *pipeline.Step) *Ste
 		return r
 	}
 	e.emit(Event{Kind: EventImageReady, Step: step.Name, Image: step.Image})
+	if reused := s.tryReuse(ctx, i, step); reused != nil {
+		return reused
+	}
+	defer func() { s.commitSave(i, step, r) }()
 	if err = s.services.need(ctx, step); err != nil {
 		r.Status, r.Err = StatusFailed, err
 		if c := cause(ctx); c != nil {
@@ -48,7 +52,7 @@ func (s *schedule) runStep(ctx context.Context, i int, step *pipeline.Step) *Ste
 		r.Started, r.Finished, r.OOMKilled = at.Started, at.Finished, at.Status == StatusOOMKilled
 		r.ImageID, r.ProcessesAtTimeout = at.ImageID, at.ProcessesAtTimeout
 		if !retryable(at.Status) || n > step.Retries || ctx.Err() != nil {
-			s.settle(ctx, r, step, id, at.Container)
+			s.settle(ctx, i, r, step, id, at.Container)
 			break
 		}
 		s.removeContainer(ctx, step.Name, id, at.Container)
@@ -69,12 +73,12 @@ func (s *schedule) runStep(ctx context.Context, i int, step *pipeline.Step) *Ste
 // settle ends a step's last attempt: reads its outputs (when it
 // succeeded), exports its artifacts (by their `when`), then removes the
 // container, or keeps it for debugging.
-func (s *schedule) settle(ctx context.Context, r *StepResult, step *pipeline.Step, id, name string) {
+func (s *schedule) settle(ctx context.Context, i int, r *StepResult, step *pipeline.Step, id, name string) {
 	if id == "" {
 		return
 	}
 	s.collectOutputs(ctx, r, id)
-	s.exportArtifacts(ctx, r, step, id)
+	s.exportArtifacts(ctx, r, step, id, s.beginSave(i, r))
 	if r.Status != StatusOK {
 		r.Outputs = nil // an artifact failed it: its outputs are not to be used
 	}

@@ -99,6 +99,11 @@ type Step struct {
 	// Network is the step's own network or the pipeline's default ("":
 	// neither set one, which runs as NetworkBridge).
 	Network NetworkMode
+	// Reuse is the step's own reuse setting or the pipeline's default: a
+	// run may then take the step's result from an earlier run whose step
+	// had the same key instead of running it. ReuseBlocker says when it
+	// cannot, whatever this says.
+	Reuse bool
 	// Build, when set, makes this a build node (named BuildNode of its
 	// name): it builds an image instead of running a container, and only
 	// Name, Base, DependsOn and Pos of the step matter.

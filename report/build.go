@@ -60,7 +60,7 @@ func buildStep(sr *executor.StepResult, g *pipeline.Graph) Step {
 			}
 		}
 	}
-	s.ImageDigest = sr.ImageID
+	s.ImageDigest, s.ReusedFrom = sr.ImageID, sr.ReusedFrom
 	s.Outputs = maps.Clone(sr.Outputs)
 	s.ProcessesAtTimeout = processes(sr.ProcessesAtTimeout)
 	for _, a := range sr.Attempts {

@@ -19,6 +19,8 @@ import (
 // HTML special characters, stderr, a long line and a secret-looking line.
 const (
 	fixtureRunID = "20260102-150405-9f3c1a"
+	// fixtureReusedFrom is the run the reused step's result comes from.
+	fixtureReusedFrom = "20260101-120000-0a0b0c"
 	// fixtureSecret looks like a credential; report files carry logs as
 	// they were printed (masking is not this package's job), and the page
 	// must show it as inert text.
@@ -40,14 +42,17 @@ type fixtureStep struct {
 	stdout    []string
 	stderr    []string
 	artifacts []*executor.ArtifactResult
+	// reusedFrom: the step was reused from that run (no container ran).
+	reusedFrom string
 }
 
 func fixtureSteps() []fixtureStep {
 	return []fixtureStep{
 		{name: "checkout", status: executor.StatusOK, queued: 0, from: 0.4, to: 1.2,
 			stdout: []string{"Cloning into 'app'...", "HEAD is now at 1c95de5"}},
-		{name: "lint", deps: []string{"checkout"}, status: executor.StatusOK, queued: 1.2, from: 1.3, to: 3.0,
-			stdout: []string{"0 issues."}},
+		{name: "lint", deps: []string{"checkout"}, status: executor.StatusReused, queued: 1.2, from: 1.3, to: 1.31,
+			reusedFrom: fixtureReusedFrom,
+			stdout:     []string{"runjob: reused from run " + fixtureReusedFrom + ": its output follows", "0 issues."}},
 		{name: "build", deps: []string{"checkout"}, status: executor.StatusOK, queued: 1.2, from: 1.9, to: 5.5,
 			stdout: []string{"go build -o bin/app ./cmd/app", "built bin/app (12 MiB)"},
 			artifacts: []*executor.ArtifactResult{{Name: "bin", Path: "/src/bin", Dir: "artifacts/build/bin", Files: 2, Bytes: 12582950,
@@ -107,7 +112,13 @@ func recordFixture(t testing.TB, root string) *Report {
 		if fs.queued >= 0 {
 			rec.Event(executor.Event{Kind: executor.EventStepQueued, Time: at(fs.queued), Step: fs.name, Image: g.Step(i).Image})
 		}
-		if fs.from >= 0 {
+		if fs.reusedFrom != "" {
+			// Restored, not run: no container, no attempt; the log replayed.
+			sr.ExitCode, sr.Started, sr.Finished, sr.ReusedFrom = 0, at(fs.from), at(fs.to), fs.reusedFrom
+			stdout, stderr := rec.Open(fs.name)
+			writeLines(t, stdout, fs.stdout)
+			closeAll(t, stdout, stderr)
+		} else if fs.from >= 0 {
 			sr.ExitCode, sr.Started, sr.Finished = fs.exit, at(fs.from), at(fs.to)
 			sr.ImageID = "sha256:" + strings.Repeat(fmt.Sprint(i%10), 64)
 			container := "runjob-" + fixtureRunID + "-" + FileName(fs.name)

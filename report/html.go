@@ -87,7 +87,7 @@ func newPage(r *Report, opts HTMLOptions) (*page, error) {
 	p := &page{R: r, Class: statusClass(r.Status), Timeline: newTimeline(r),
 		CSS: template.CSS(styleSource), JS: template.JS(scriptSource)}
 	c := r.Counts
-	for _, ch := range []chip{{"ok", "st-ok", c.OK}, {"failed", "st-failed", c.Failed},
+	for _, ch := range []chip{{"ok", "st-ok", c.OK}, {"reused", "st-reused", c.Reused}, {"failed", "st-failed", c.Failed},
 		{"timed out", "st-timeout", c.Timeout}, {"allowed to fail", "st-failed_allowed", c.FailedAllowed},
 		{"error", "st-error", c.Error}, {"skipped", "st-skipped", c.Skipped},
 		{"cancelled", "st-cancelled", c.Cancelled}, {"other", "st-other", c.Other}} {
@@ -130,7 +130,7 @@ func reportGraph(r *Report) (*pipeline.Graph, error) {
 // not know share "st-other".
 func statusClass(status string) string {
 	switch status {
-	case statusOK, statusFailed, statusFailedAllowed, statusTimeout, statusError, statusSkipped, statusCancelled:
+	case statusOK, statusReused, statusFailed, statusFailedAllowed, statusTimeout, statusError, statusSkipped, statusCancelled:
 		return "st-" + status
 	}
 	return "st-other"

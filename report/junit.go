@@ -41,18 +41,24 @@ type (
 		Properties []junitProperty `xml:"properties>property"`
 		Cases      []junitCase     `xml:"testcase"`
 	}
+	junitProperties struct {
+		List []junitProperty `xml:"property"`
+	}
 	junitProperty struct {
 		Name  string `xml:"name,attr"`
 		Value string `xml:"value,attr"`
 	}
 	junitCase struct {
-		ClassName string        `xml:"classname,attr"`
-		Name      string        `xml:"name,attr"`
-		Time      string        `xml:"time,attr"`
-		Failure   *junitMessage `xml:"failure"`
-		Error     *junitMessage `xml:"error"`
-		Skipped   *junitMessage `xml:"skipped"`
-		SystemOut *junitText    `xml:"system-out"`
+		ClassName string `xml:"classname,attr"`
+		Name      string `xml:"name,attr"`
+		Time      string `xml:"time,attr"`
+		// Properties come first, as in Surefire's schema (Jenkins' junit
+		// plugin reads them); nil for none.
+		Properties *junitProperties `xml:"properties"`
+		Failure    *junitMessage    `xml:"failure"`
+		Error      *junitMessage    `xml:"error"`
+		Skipped    *junitMessage    `xml:"skipped"`
+		SystemOut  *junitText       `xml:"system-out"`
 	}
 	junitMessage struct {
 		Message string `xml:"message,attr,omitempty"`
@@ -71,7 +77,8 @@ type (
 // message is its error and whose body is the last JUnitTailLines lines of
 // its log (read from r.Dir); an engine error gets <error>; skipped and
 // cancelled steps get <skipped>; an allowed failure passes, with a
-// <system-out> saying so.
+// <system-out> saying so; a reused step passes, with a reused_from
+// property and a <system-out> naming the run it was taken from.
 func WriteJUnit(w io.Writer, r *Report) error {
 	suite := junitSuite{
 		Name: r.Pipeline, Tests: len(r.Steps), Time: seconds(r.DurationMS),
@@ -99,6 +106,12 @@ func WriteJUnit(w io.Writer, r *Report) error {
 			suite.Skipped++
 		case outcomeAllowed:
 			c.SystemOut = &junitText{Body: "allowed failure: " + msg + "\n" + junitTail(r, s)}
+		case outcomePassed:
+			if s.ReusedFrom != "" {
+				// It passed, in the run it was taken from: say which.
+				c.Properties = &junitProperties{[]junitProperty{{"reused_from", s.ReusedFrom}}}
+				c.SystemOut = &junitText{Body: "reused from run " + s.ReusedFrom + "\n"}
+			}
 		}
 		suite.Cases = append(suite.Cases, c)
 	}

@@ -43,6 +43,7 @@ type Report struct {
 type Counts struct {
 	Total         int `json:"total"`
 	OK            int `json:"ok"`
+	Reused        int `json:"reused"`
 	Failed        int `json:"failed"`
 	FailedAllowed int `json:"failed_allowed"`
 	Timeout       int `json:"timeout"`
@@ -57,9 +58,12 @@ type Counts struct {
 // Step is one step's record.
 type Step struct {
 	Name string `json:"name"`
-	// Status is the executor's status string: ok, failed, failed_allowed,
-	// timeout, error, skipped, cancelled (new values may appear).
+	// Status is the executor's status string: ok, reused, failed,
+	// failed_allowed, timeout, error, skipped, cancelled (new values may
+	// appear).
 	Status string `json:"status"`
+	// ReusedFrom is the run a reused step's result was taken from.
+	ReusedFrom string `json:"reused_from,omitempty"`
 	// ExitCode of the last attempt's main process; nil if it never exited.
 	ExitCode  *int   `json:"exit_code"`
 	OOMKilled bool   `json:"oom_killed"`

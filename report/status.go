@@ -5,6 +5,7 @@ package report
 // them, so reports need no change when it does.
 const (
 	statusOK            = "ok"
+	statusReused        = "reused"
 	statusFailed        = "failed"
 	statusFailedAllowed = "failed_allowed"
 	statusTimeout       = "timeout"
@@ -17,7 +18,7 @@ const (
 type outcome int
 
 const (
-	outcomePassed  outcome = iota // ok
+	outcomePassed  outcome = iota // ok or reused
 	outcomeAllowed                // failed, but allowed to
 	outcomeFailure                // failed or timed out: the step's fault
 	outcomeError                  // the engine could not run it
@@ -28,7 +29,7 @@ const (
 // a CI report never turns green because runjob learned a new word.
 func outcomeOf(status string) outcome {
 	switch status {
-	case statusOK:
+	case statusOK, statusReused:
 		return outcomePassed
 	case statusFailedAllowed:
 		return outcomeAllowed
@@ -73,6 +74,8 @@ func count(steps []Step) Counts {
 		switch s.Status {
 		case statusOK:
 			c.OK++
+		case statusReused:
+			c.Reused++
 		case statusFailed:
 			c.Failed++
 		case statusFailedAllowed:

@@ -62,6 +62,9 @@ func newStepView(r *Report, i int, tl timeline, opts HTMLOptions) (*stepView, er
 		v.Offset = "+" + formatDuration(s.Started.Sub(tl.start).Round(time.Millisecond))
 	}
 	v.Tooltip = s.Name + " — " + s.Status
+	if s.ReusedFrom != "" {
+		v.Tooltip += " from run " + s.ReusedFrom
+	}
 	if s.Started != nil {
 		v.Tooltip += ", " + v.Duration + " from " + v.Offset
 	}

@@ -120,3 +120,13 @@ func TestNewCommandsTakeFlagsAfterTheFile(t *testing.T) {
 		}
 	}
 }
+
+func TestRunFlagsForReuse(t *testing.T) {
+	o, _, code, stderr := parse(t, "ci.hcl", "--no-reuse", "--cache-dir", "/tmp/c")
+	if code != 0 || o == nil || !o.NoReuse || o.CacheDir != "/tmp/c" {
+		t.Fatalf("exit %d, options %+v: %s", code, o, stderr)
+	}
+	if o, _, _, _ := parse(t, "ci.hcl"); o == nil || o.NoReuse || o.CacheDir != "" {
+		t.Fatalf("defaults: %+v", o)
+	}
+}

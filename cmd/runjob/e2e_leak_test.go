@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -73,6 +74,10 @@ secret "tok" {
   env = "RUNJOB_LEAK_TOKEN"
 }
 
+# Every step that can be is stored in the reuse store, and reused by the
+# second run: no value reaches the store either.
+pipeline { reuse = true }
+
 service "svc" {
   image   = "busybox:latest"
   env     = { K = secret.tok, S = var.senv }
@@ -109,6 +114,16 @@ step "use" {
   EOT
 }
 
+step "echoes" {
+  image   = "busybox:${var.tag}"
+  workdir = var.wdir
+  env     = { TOKEN = secret.tok, W = var.word }
+  command = ["sh", "-c", "echo ${var.word} $TOKEN $W; echo $TOKEN >&2; mkdir -p /keep && echo data > /keep/f"]
+  artifact "keep" {
+    path = "/keep"
+  }
+}
+
 step "broken" {
   image   = "busybox:${var.tag}"
   workdir = var.wdir
@@ -127,8 +142,9 @@ step "fails" {
 
 // A sensitive value or a secret in any field a user can set appears in no
 // byte runjob writes: stdout and stderr in every format, every file of the
-// run record and the artifacts directory, the JUnit file and the GitHub
-// step summary; nor does it name a file.
+// run record, the artifacts directory and the reuse store, the JUnit file
+// and the GitHub step summary; nor does it name a file. The pipeline runs
+// twice, so that the second run replays what the first stored.
 func TestSensitiveValuesReachNoSink(t *testing.T) {
 	tagLeakImage(t)
 	env := []string{"RUNJOB_LEAK_TOKEN=" + leakValues["secret (env)"]}
@@ -138,15 +154,19 @@ func TestSensitiveValuesReachNoSink(t *testing.T) {
 			dir := filepath.Dir(p)
 			junit := filepath.Join(dir, "junit.xml")
 			summary := filepath.Join(dir, "step-summary.md")
-			fenv := env
+			fenv := append(env, "RUNJOB_CACHE_DIR="+filepath.Join(dir, "cache"))
 			if format == "github" {
 				fenv = append(fenv, "GITHUB_ACTIONS=true", "GITHUB_STEP_SUMMARY="+summary)
 			}
+			first := runjob(t, fenv, p, "--log-format", format)
 			r := runjob(t, fenv, p, "--junit", junit, "--log-format", format)
-			if r.code != 1 {
-				t.Fatalf("exit %d, want 1 (two steps fail)\n%s", r.code, r.stderr)
+			if r.code != 1 || first.code != 1 {
+				t.Fatalf("exit %d and %d, want 1 (two steps fail)\n%s", first.code, r.code, r.stderr)
 			}
-			texts := map[string]string{"stdout": r.stdout, "stderr": r.stderr}
+			if !regexp.MustCompile(`(?m)^echoes +reused `).MatchString(r.stderr) {
+				t.Fatalf("the second run did not reuse echoes:\n%s", r.stderr)
+			}
+			texts := map[string]string{"stdout": r.stdout, "stderr": r.stderr, "first stdout": first.stdout, "first stderr": first.stderr}
 			for _, f := range allFiles(t, dir) {
 				b, err := os.ReadFile(f)
 				if err != nil {
@@ -184,7 +204,7 @@ func TestSensitiveValuesReachNoSink(t *testing.T) {
 // The live view (tty) masks too: the screen shows no value.
 func TestSensitiveValuesReachNoLiveView(t *testing.T) {
 	tagLeakImage(t)
-	screen := tmuxRun(t, leakPipeline, 200, "", "RUNJOB_LEAK_TOKEN="+leakValues["secret (env)"])
+	screen := tmuxRun(t, leakPipeline, 200, "", "RUNJOB_LEAK_TOKEN="+leakValues["secret (env)"], "RUNJOB_CACHE_DIR="+t.TempDir())
 	if !strings.Contains(screen, "EXIT=1") || !strings.Contains(screen, "***") {
 		t.Fatalf("want exit 1 and masked values on the screen:\n%s", screen)
 	}

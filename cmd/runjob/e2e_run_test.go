@@ -38,7 +38,9 @@ func TestExamplesRun(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			if r := runjob(t, nil, f, "--artifacts", t.TempDir()); r.code != exampleExits[filepath.Base(f)] {
+			// A store of its own: reuse.hcl must not write to the user's.
+			env := []string{"RUNJOB_CACHE_DIR=" + t.TempDir()}
+			if r := runjob(t, env, f, "--artifacts", t.TempDir()); r.code != exampleExits[filepath.Base(f)] {
 				t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 			}
 		})

@@ -59,6 +59,10 @@ type runOptions struct {
 	// KeepRuns and KeepSize bound the run history ("": RUNJOB_KEEP_RUNS,
 	// RUNJOB_KEEP_SIZE, else the defaults).
 	KeepRuns, KeepSize string
+	// NoReuse turns reuse off for this run; CacheDir holds the reuse store
+	// ("": RUNJOB_CACHE_DIR, else the user's cache directory).
+	NoReuse  bool
+	CacheDir string
 }
 
 // validateOptions are the settings of `runjob validate`.

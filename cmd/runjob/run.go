@@ -55,6 +55,8 @@ func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 	f.StringVar(&opts.LogFormat, "log-format", "auto", "output: "+console.Help())
 	f.StringVar(&opts.KeepRuns, "keep-runs", "", "after the run, keep the newest N run records beside the pipeline (default 50, or $RUNJOB_KEEP_RUNS; 0: no limit)")
 	f.StringVar(&opts.KeepSize, "keep-size", "", "after the run, keep the newest run records that fit in SIZE (default 1g, or $RUNJOB_KEEP_SIZE; 0: no limit)")
+	f.BoolVar(&opts.NoReuse, "no-reuse", false, "run every step, even those the reuse store holds with the same key (nothing is stored either)")
+	f.StringVar(&opts.CacheDir, "cache-dir", "", "runjob's cache directory, which holds the reuse store in reuse/ (default $RUNJOB_CACHE_DIR, else $XDG_CACHE_HOME/runjob)")
 	addExecFlags(cmd, &opts.Exec)
 }
 
@@ -82,7 +84,14 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 		_ = inspect.Plan(inspect.Masked(opts.Stdout, g), g)
 		return nil
 	}
+	reuseDir := ""
+	if !opts.NoReuse {
+		if reuseDir, err = reuseStoreDir(opts.CacheDir); err != nil {
+			return errkind.New(errkind.Usage, err)
+		}
+	}
 	return session.Run(ctx, g, session.Options{
+		ReuseDir:     reuseDir,
 		Concurrency:  opts.Concurrency,
 		ArtifactsDir: opts.ArtifactsDir,
 		LogFormat:    opts.LogFormat,

@@ -90,3 +90,13 @@ func pullError(code int, msg string) error {
 	}
 	return fmt.Errorf("%w: %s", errhttp.ToNative(code), msg)
 }
+
+// ImageID names the image ref resolves to now (executor.ImageIdentifier):
+// a reused step's key holds it, so a moved tag is a new key.
+func (e *Engine) ImageID(ctx context.Context, ref string) (string, error) {
+	res, err := e.cli.ImageInspect(ctx, ref)
+	if err != nil {
+		return "", e.classify(ctx, fmt.Errorf("inspect: %w", err))
+	}
+	return res.ID, nil
+}

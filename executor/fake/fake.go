@@ -72,6 +72,7 @@ type Engine struct {
 	inventory  map[string]*item // networks, volumes and images (inventory.go)
 	listErr    error
 
+	imageIDs     map[string]string // set by SetImageID
 	buildScripts map[string]BuildScript
 	contexts     map[string][]string // build node -> context entry names
 }

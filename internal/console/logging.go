@@ -54,6 +54,7 @@ const (
 	FieldCommand       = "command"
 	FieldNode          = "node"
 	FieldImageID       = "image_id"
+	FieldReusedFrom    = "reused_from"
 )
 
 // runLogger is the run's logger over l: timestamped, with the run ID and

@@ -82,7 +82,7 @@ func (o *logObserver) finished(l zerolog.Logger, ev executor.Event) {
 	switch {
 	case r.Status.Failed():
 		e = l.Error()
-	case r.Status != executor.StatusOK:
+	case !r.Status.Passed():
 		e = l.Warn()
 	}
 	e = e.Str(FieldEvent, string(ev.Kind)).Str(FieldStatus, string(r.Status)).Int64(FieldDurationMS, r.Duration().Milliseconds())
@@ -100,6 +100,9 @@ func (o *logObserver) finished(l zerolog.Logger, ev executor.Event) {
 	}
 	if len(r.Outputs) > 0 {
 		e = e.Dict(FieldOutputs, outputsDict(r.Outputs))
+	}
+	if r.ReusedFrom != "" {
+		e = e.Str(FieldReusedFrom, r.ReusedFrom)
 	}
 	if ev.Node == executor.NodeBuild && r.ImageID != "" {
 		e = e.Str(FieldImageID, r.ImageID)

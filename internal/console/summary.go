@@ -57,6 +57,9 @@ func summaryRows(res *executor.Result) [][]string {
 			}
 			detail = strings.TrimSpace(detail + " outputs: " + strings.Join(executor.OutputNames(s.Outputs), ", "))
 		}
+		if s.ReusedFrom != "" {
+			detail = strings.TrimSuffix(strings.TrimSpace("reused from run "+s.ReusedFrom+"; "+detail), ";")
+		}
 		attempts := "-"
 		if n := len(s.Attempts); n > 0 {
 			attempts = fmt.Sprint(n)
@@ -70,7 +73,7 @@ func summaryRows(res *executor.Result) [][]string {
 // and the run ID.
 func summaryTotals(res *executor.Result) string {
 	var parts []string
-	for _, st := range []executor.Status{executor.StatusOK, executor.StatusFailedAllowed, executor.StatusFailed,
+	for _, st := range []executor.Status{executor.StatusOK, executor.StatusReused, executor.StatusFailedAllowed, executor.StatusFailed,
 		executor.StatusTimeout, executor.StatusOOMKilled, executor.StatusError, executor.StatusSkipped, executor.StatusCancelled} {
 		if n := res.Count(st); n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, st))

@@ -84,10 +84,14 @@ func (v *liveView) resultLine(r *executor.StepResult) string {
 	switch {
 	case r.Status.Failed():
 		mark, color = "✗", "31"
-	case r.Status != executor.StatusOK:
+	case !r.Status.Passed():
 		mark, color = "-", "33"
 	}
 	line := fmt.Sprintf("%s %s %s", v.term.paint(color, mark), r.Name, v.term.paint(color, string(r.Status)))
+	if r.ReusedFrom != "" {
+		// Nothing ran: no exit code, and the duration is the restore's.
+		return line + " from run " + r.ReusedFrom
+	}
 	if d := r.Duration(); d > 0 {
 		line += " " + d.Round(time.Millisecond).String()
 	}
@@ -97,7 +101,7 @@ func (v *liveView) resultLine(r *executor.StepResult) string {
 	if n := len(r.Attempts); n > 1 {
 		line += fmt.Sprintf(" (%d attempts)", n)
 	}
-	if r.Err != nil && r.Status != executor.StatusOK && r.Err.Error() != fmt.Sprintf("exit code %d", r.ExitCode) {
+	if r.Err != nil && !r.Status.Passed() && r.Err.Error() != fmt.Sprintf("exit code %d", r.ExitCode) {
 		line += ": " + v.term.clean([]byte(r.Err.Error()))
 	}
 	return line

@@ -1,9 +1,10 @@
 // Package housekeeping tidies what runjob leaves on an engine between
 // runs: Prune removes the containers, networks, volumes and untagged
 // built images of runs that are no longer alive, FindLeftovers counts them, ListCaches and
-// PruneCaches show and remove the cache volumes that outlive runs, and
-// CacheLocks serializes the use of a cache across this host's runjob
-// processes.
+// PruneCaches show and remove the cache volumes that outlive runs,
+// ListReuse and PruneReuse the entries of the reuse store
+// (internal/stepcache), and CacheLocks serializes the use of a cache
+// across this host's runjob processes.
 //
 // It works over executor.Inventory only, so it runs on the fake engine in
 // tests as on Docker. Output goes to the writers in the options; errors

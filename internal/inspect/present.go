@@ -111,6 +111,15 @@ func notes(s *pipeline.Step) []string {
 		// so plans of pipelines without it read as before.
 		out = append(out, "network "+string(s.Network))
 	}
+	if s.Reuse {
+		// Asked for by the step or the pipeline's default; a step the
+		// default cannot apply to says why it always runs.
+		if why := pipeline.ReuseBlocker(s); why != "" {
+			out = append(out, "reuse: no ("+why+")")
+		} else {
+			out = append(out, "reuse: yes")
+		}
+	}
 	return out
 }
 

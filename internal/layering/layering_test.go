@@ -28,6 +28,7 @@ var layers = map[string]int{
 	"internal/layering":          0,
 	"schema":                     0,
 	"pipeline/hclconfig":         1,
+	"internal/stepcache":         1,
 	"executor":                   2,
 	"executor/docker":            3,
 	"executor/fake":              3,

@@ -66,6 +66,9 @@ type Options struct {
 	// Notices carries the interrupt handler's messages into the view
 	// (nil: none).
 	Notices *console.Notices
+	// ReuseDir is the reuse store's directory ("": no reuse). It is opened
+	// (created if need be) only when a step may be reused.
+	ReuseDir string
 }
 
 // Run executes g and returns nil, or an errkind error: Usage for a secret
@@ -99,6 +102,7 @@ func Run(ctx context.Context, g *pipeline.Graph, o Options, connect Connect) err
 		executor.WithSecrets(secrets),
 		executor.WithRedact(b.m.String),
 		executor.WithCacheLock(housekeeping.LockCache),
+		executor.WithReuse(openReuse(g, o.ReuseDir, r.stderr)),
 	)...)
 	res, runErr := ex.Run(ctx, g)
 	r.finish(res)

@@ -42,6 +42,9 @@ type decoder struct {
 	// networkAttr ("" and nil when it has none).
 	network     pipeline.NetworkMode
 	networkAttr *hcl.Attribute
+	// reuse is the pipeline block's default for steps (false when it has
+	// none).
+	reuse bool
 }
 
 func newDecoder(l *Loader, filename string) *decoder {

@@ -24,6 +24,7 @@ var pipelineSchema = &hcl.BodySchema{
 		{Name: "fail_fast"},
 		{Name: "timeout"},
 		{Name: "network"},
+		{Name: "reuse"},
 	},
 }
 
@@ -64,6 +65,7 @@ var stepSchema = &hcl.BodySchema{
 		{Name: "when"},
 		{Name: "for_each"},
 		{Name: "network"},
+		{Name: "reuse"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "resources"},

@@ -7,8 +7,8 @@ import (
 )
 
 // settings decodes the optional pipeline block: name, concurrency,
-// fail_fast, timeout and network (the steps' default, kept in the decoder
-// for stepNetwork). It may use variables and locals.
+// fail_fast, timeout, network and reuse (the steps' defaults, kept in the
+// decoder for stepNetwork and stepReuse). It may use variables and locals.
 func (d *decoder) settings(blocks hcl.Blocks, p *pipeline.Pipeline) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	ctx := d.baseCtx()
@@ -49,6 +49,11 @@ func (d *decoder) settings(blocks hcl.Blocks, p *pipeline.Pipeline) hcl.Diagnost
 			var dd hcl.Diagnostics
 			d.network, dd = d.evalNetwork(a, ctx)
 			d.networkAttr = a
+			diags = append(diags, dd...)
+		}
+		if a, ok := attrs["reuse"]; ok {
+			b, _, dd := d.evalBool(a, ctx)
+			d.reuse = b
 			diags = append(diags, dd...)
 		}
 	}

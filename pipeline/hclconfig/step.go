@@ -59,6 +59,11 @@ func (d *decoder) decodeInstance(sb *stepBlock, i int, ctx *hcl.EvalContext) (*p
 		step.Network, dd = d.evalNetwork(a, ctx)
 		add(dd)
 	}
+	if a, ok := attrs["reuse"]; ok {
+		b, _, dd := d.evalBool(a, ctx)
+		step.Reuse = b
+		add(dd)
+	}
 	add(d.decodeControl(step, attrs, ctx))
 	add(d.decodeNested(step, sb.content.Blocks, ctx))
 	return step, diags

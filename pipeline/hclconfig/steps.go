@@ -59,7 +59,7 @@ func (d *decoder) decodeSteps(blocks hcl.Blocks) ([]*pipeline.Step, hcl.Diagnost
 		deps, services, keyed, dd := d.stepDeps(sb)
 		diags = append(diags, dd...)
 		services = d.stepServices(sb, services)
-		n, conflict := 1, false
+		n, conflict, refused := 1, false, false
 		if sb.forEach {
 			n = len(sb.keys)
 		}
@@ -75,6 +75,10 @@ func (d *decoder) decodeSteps(blocks hcl.Blocks) ([]*pipeline.Step, hcl.Diagnost
 			s.Services = services
 			if dd := d.stepNetwork(s, networkAttr(sb)); dd != nil && !conflict {
 				conflict = true // once per block, not per for_each instance
+				diags = append(diags, dd...)
+			}
+			if dd := d.stepReuse(s, sb.content.Attributes["reuse"]); dd != nil && !refused {
+				refused = true
 				diags = append(diags, dd...)
 			}
 			steps = append(steps, s)
