@@ -82,7 +82,7 @@ func okLines(n int) func(io.Reader) error {
 }
 
 func scenarios() []scenario {
-	return []scenario{
+	return append([]scenario{
 		{
 			name: "1 step", target: "<= 1.0x",
 			baseline: func(*env) error { return docker("run", "--rm", image, "echo", "ok") },
@@ -142,7 +142,7 @@ func scenarios() []scenario {
 		bigArtifact(),
 		bigInput(),
 		loadPlan(),
-	}
+	}, reuseScenarios()...)
 }
 
 func numCPU() int { return runtime.NumCPU() }

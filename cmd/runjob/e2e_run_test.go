@@ -32,6 +32,7 @@ var exampleExits = map[string]int{"on_failure.hcl": 1}
 // Every example loads and runs (none needs the network).
 func TestExamplesRun(t *testing.T) {
 	dockertest.Engine(t)
+	dockertest.NeedDebianImage(t) // c-project.hcl builds real C code
 	files, _ := filepath.Glob("../../examples/*.hcl")
 	if len(files) < 2 {
 		t.Fatalf("examples: %v", files)

@@ -26,6 +26,9 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "runjob")
+	// No test writes to the user's cache: a test that reuses steps names
+	// its own store, the others share this one.
+	_ = os.Setenv("RUNJOB_CACHE_DIR", filepath.Join(dir, "cache"))
 	if out, err := exec.Command("go", "build", "-buildvcs=auto", "-o", binary, ".").CombinedOutput(); err != nil {
 		panic("build runjob: " + err.Error() + "\n" + string(out))
 	}

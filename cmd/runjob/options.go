@@ -51,6 +51,7 @@ type runOptions struct {
 	streams
 	Only         []string
 	DryRun       bool
+	Watch        bool
 	Concurrency  int
 	ArtifactsDir string
 	LogFormat    string

@@ -25,6 +25,7 @@ type proc struct {
 	done   chan struct{}
 	err    error
 	runID  string
+	runs   map[string]bool // every run ID seen (watch mode runs several)
 	seen   []map[string]any
 	// eng is where the leftover check looks; nil: the shared engine.
 	eng *docker.Engine
@@ -109,8 +110,14 @@ func (p *proc) waitFor(t *testing.T, what string, match func(ev map[string]any) 
 
 func (p *proc) note(t *testing.T, ev map[string]any) {
 	p.seen = append(p.seen, ev)
-	if id, ok := ev["run_id"].(string); ok && p.runID == "" {
-		p.runID = id
+	if id, ok := ev["run_id"].(string); ok && !p.runs[id] {
+		if p.runID == "" {
+			p.runID = id
+		}
+		if p.runs == nil {
+			p.runs = map[string]bool{}
+		}
+		p.runs[id] = true
 		eng := p.eng
 		if eng == nil {
 			eng = dockertest.Engine(t)

@@ -48,6 +48,7 @@ func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 	f := cmd.Flags()
 	opts.addFlags(cmd)
 	f.StringArrayVar(&opts.Only, "only", nil, "run only this step and the steps it needs (repeatable; a for_each step's name selects all its instances)")
+	f.BoolVar(&opts.Watch, "watch", false, "run, then run again whenever the pipeline file or a host input changes, reusing unchanged steps (as `runjob watch`)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan (order, images, commands, dependencies) without running anything")
 	f.IntVarP(&opts.Concurrency, "concurrency", "j", 0, "run at most N steps at once (default: the pipeline's concurrency, else the number of CPUs)")
 	f.StringVar(&opts.ArtifactsDir, "artifacts", "", "export artifacts under DIR (default: .runjob/artifacts beside the pipeline file)")
@@ -67,6 +68,9 @@ const pingTimeout = 15 * time.Second
 // runPipeline loads, checks and runs a pipeline: file -> model -> graph ->
 // session (executor, events and output behind the run's masker) -> kind.
 func runPipeline(ctx context.Context, opts *runOptions) error {
+	if opts.Watch {
+		return watchPipeline(ctx, opts)
+	}
 	g, err := session.Load(opts.Source, opts.Stderr, os.LookupEnv)
 	if err != nil {
 		return err
@@ -84,13 +88,23 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 		_ = inspect.Plan(inspect.Masked(opts.Stdout, g), g)
 		return nil
 	}
+	so, err := opts.session(ctx, retention)
+	if err != nil {
+		return err
+	}
+	return session.Run(ctx, g, so, connectEngine)
+}
+
+// session turns the flags into a run's settings.
+func (opts *runOptions) session(ctx context.Context, retention history.Policy) (session.Options, error) {
 	reuseDir := ""
 	if !opts.NoReuse {
+		var err error
 		if reuseDir, err = reuseStoreDir(opts.CacheDir); err != nil {
-			return errkind.New(errkind.Usage, err)
+			return session.Options{}, errkind.New(errkind.Usage, err)
 		}
 	}
-	return session.Run(ctx, g, session.Options{
+	return session.Options{
 		ReuseDir:     reuseDir,
 		Concurrency:  opts.Concurrency,
 		ArtifactsDir: opts.ArtifactsDir,
@@ -102,8 +116,10 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 		Stderr:       opts.Stderr,
 		Force:        forceFrom(ctx),
 		Notices:      noticesFrom(ctx),
-	}, func(ctx context.Context) (session.Engine, error) { return connect(ctx) })
+	}, nil
 }
+
+func connectEngine(ctx context.Context) (session.Engine, error) { return connect(ctx) }
 
 // connect returns an engine that answered a ping, or the exit error that
 // says why there is none.

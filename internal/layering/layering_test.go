@@ -39,6 +39,7 @@ var layers = map[string]int{
 	"internal/housekeeping":      4,
 	"internal/history":           4,
 	"internal/ps":                4,
+	"internal/watch":             4,
 	"internal/session":           5,
 	"cmd/runjob":                 6,
 	"bench":                      6,

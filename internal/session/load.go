@@ -21,6 +21,9 @@ type Source struct {
 	File     string
 	Vars     map[string]string
 	VarFiles []string
+	// ReuseDefault turns reuse on for the steps whose file says nothing
+	// of it (watch mode).
+	ReuseDefault bool
 }
 
 // Load reads and validates a pipeline, printing its diagnostics (and, in
@@ -51,7 +54,8 @@ func load(src Source, stderr io.Writer, lookupEnv func(string) (string, bool)) (
 // prints them as text when asked.
 func parse(src Source, stderr io.Writer, lookupEnv func(string) (string, bool), text bool) (*pipeline.Graph, hcl.Diagnostics) {
 	defer relaxGC()()
-	loader := hclconfig.New(hclconfig.WithVars(src.Vars), hclconfig.WithVarFiles(src.VarFiles...))
+	loader := hclconfig.New(hclconfig.WithVars(src.Vars), hclconfig.WithVarFiles(src.VarFiles...),
+		hclconfig.WithReuseDefault(src.ReuseDefault))
 	g, diags := loader.Load(src.File)
 	if text {
 		loader.WriteDiagnostics(stderr, diags)

@@ -42,8 +42,8 @@ type decoder struct {
 	// networkAttr ("" and nil when it has none).
 	network     pipeline.NetworkMode
 	networkAttr *hcl.Attribute
-	// reuse is the pipeline block's default for steps (false when it has
-	// none).
+	// reuse is the pipeline block's default for steps (the loader's
+	// reuseDefault when it has none).
 	reuse bool
 }
 
@@ -54,6 +54,7 @@ func newDecoder(l *Loader, filename string) *decoder {
 		dir:            filepath.Dir(filename),
 		vars:           map[string]cty.Value{},
 		locals:         map[string]cty.Value{},
+		reuse:          l.reuseDefault,
 		declaredVars:   map[string]bool{},
 		declaredLocals: map[string]bool{},
 		bases:          map[string]*stepBlock{},

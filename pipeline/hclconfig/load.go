@@ -27,11 +27,13 @@ import (
 // can be rendered with snippets afterwards, and the sensitive values of the
 // last load so that rendering can mask them.
 type Loader struct {
-	parser    *hclparse.Parser
-	vars      map[string]string
-	varFiles  []string
-	environ   []string
-	sensitive []string
+	parser   *hclparse.Parser
+	vars     map[string]string
+	varFiles []string
+	// reuseDefault is the steps' reuse when the file sets none.
+	reuseDefault bool
+	environ      []string
+	sensitive    []string
 }
 
 // Option configures a Loader.
@@ -54,6 +56,13 @@ func WithVarFiles(files ...string) Option {
 // values and the env() function read. The default is os.Environ().
 func WithEnviron(environ []string) Option {
 	return func(l *Loader) { l.environ = environ }
+}
+
+// WithReuseDefault sets what a step that says nothing of reuse gets when
+// the pipeline block says nothing either (false without it): watch mode
+// turns reuse on this way, and anything the file writes still wins.
+func WithReuseDefault(on bool) Option {
+	return func(l *Loader) { l.reuseDefault = on }
 }
 
 // New returns a Loader.

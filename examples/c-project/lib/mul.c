@@ -1,0 +1,3 @@
+#include "calc.h"
+
+long calc_mul(long a, long b) { return a * b; }
