@@ -12,6 +12,7 @@ import (
 
 	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/internal/errkind"
+	"github.com/runjob/runjob/internal/history"
 	"github.com/runjob/runjob/internal/housekeeping"
 	"github.com/runjob/runjob/internal/stepcache"
 )
@@ -82,9 +83,28 @@ func (o *cacheOptions) resolve() error {
 	if err != nil {
 		return errkind.New(errkind.Usage, err)
 	}
+	bound, err := reuseBound()
+	if err != nil {
+		return errkind.New(errkind.Usage, err)
+	}
 	r := &o.reuse
+	r.Bound = bound
 	r.Dir, r.Pipeline, r.OlderThan, r.MaxBytes, r.DryRun = dir, o.volumes.Pipeline, o.volumes.OlderThan, int64(o.keepSize), o.volumes.DryRun
 	return nil
+}
+
+// reuseBound is the store's size bound from $RUNJOB_REUSE_MAX_SIZE (0:
+// the store's default, 10 GiB).
+func reuseBound() (int64, error) {
+	v := os.Getenv("RUNJOB_REUSE_MAX_SIZE")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := history.ParseSize(v)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("RUNJOB_REUSE_MAX_SIZE=%q: want a size such as 2g or 500m", v)
+	}
+	return n, nil
 }
 
 // reuseStoreDir is the reuse store's directory: reuse/ in cacheDir (a

@@ -97,25 +97,29 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 
 // session turns the flags into a run's settings.
 func (opts *runOptions) session(ctx context.Context, retention history.Policy) (session.Options, error) {
-	reuseDir := ""
+	reuseDir, bound := "", int64(0)
 	if !opts.NoReuse {
 		var err error
-		if reuseDir, err = reuseStoreDir(opts.CacheDir); err != nil {
+		if reuseDir, err = reuseStoreDir(opts.CacheDir); err == nil {
+			bound, err = reuseBound()
+		}
+		if err != nil {
 			return session.Options{}, errkind.New(errkind.Usage, err)
 		}
 	}
 	return session.Options{
-		ReuseDir:     reuseDir,
-		Concurrency:  opts.Concurrency,
-		ArtifactsDir: opts.ArtifactsDir,
-		LogFormat:    opts.LogFormat,
-		JUnit:        opts.JUnit,
-		Retention:    retention,
-		Exec:         opts.Exec.executorOptions(),
-		Stdout:       opts.Stdout,
-		Stderr:       opts.Stderr,
-		Force:        forceFrom(ctx),
-		Notices:      noticesFrom(ctx),
+		ReuseDir:      reuseDir,
+		ReuseMaxBytes: bound,
+		Concurrency:   opts.Concurrency,
+		ArtifactsDir:  opts.ArtifactsDir,
+		LogFormat:     opts.LogFormat,
+		JUnit:         opts.JUnit,
+		Retention:     retention,
+		Exec:          opts.Exec.executorOptions(),
+		Stdout:        opts.Stdout,
+		Stderr:        opts.Stderr,
+		Force:         forceFrom(ctx),
+		Notices:       noticesFrom(ctx),
 	}, nil
 }
 

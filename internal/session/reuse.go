@@ -12,11 +12,11 @@ import (
 // reuses nothing: no dir (--no-reuse), or no step may be reused (then the
 // store is not even created). A store that cannot be opened turns reuse
 // off for the run, with a warning: the steps still run.
-func openReuse(g *pipeline.Graph, dir string, stderr io.Writer) *stepcache.Store {
+func openReuse(g *pipeline.Graph, dir string, maxBytes int64, stderr io.Writer) *stepcache.Store {
 	if dir == "" || !anyReusable(g) {
 		return nil
 	}
-	st, err := stepcache.Open(dir, stepcache.Options{})
+	st, err := stepcache.Open(dir, stepcache.Options{MaxBytes: maxBytes})
 	if err != nil {
 		fmt.Fprintf(stderr, "runjob: warning: reuse is off for this run: %v\n", err)
 		return nil

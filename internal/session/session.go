@@ -69,6 +69,9 @@ type Options struct {
 	// ReuseDir is the reuse store's directory ("": no reuse). It is opened
 	// (created if need be) only when a step may be reused.
 	ReuseDir string
+	// ReuseMaxBytes bounds the store (0: its default); past it, the least
+	// recently used entries are evicted.
+	ReuseMaxBytes int64
 }
 
 // Run executes g and returns nil, or an errkind error: Usage for a secret
@@ -102,7 +105,7 @@ func Run(ctx context.Context, g *pipeline.Graph, o Options, connect Connect) err
 		executor.WithSecrets(secrets),
 		executor.WithRedact(b.m.String),
 		executor.WithCacheLock(housekeeping.LockCache),
-		executor.WithReuse(openReuse(g, o.ReuseDir, r.stderr)),
+		executor.WithReuse(openReuse(g, o.ReuseDir, o.ReuseMaxBytes, r.stderr)),
 	)...)
 	res, runErr := ex.Run(ctx, g)
 	r.finish(res)
