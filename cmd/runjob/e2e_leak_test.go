@@ -24,6 +24,7 @@ var leakValues = map[string]string{
 	"missing artifact":  "/gone-Sv6w3",
 	"secret (env)":      "tok-Sec-8z2w",
 	"service env (var)": "senv-Sv1n5",
+	"placement":         "pool-Sv7c2",
 }
 
 // leakTag is the sensitive image tag, unique per test process: concurrent
@@ -68,6 +69,10 @@ variable "gone"  {
 variable "senv"  {
   sensitive = true
   default   = "senv-Sv1n5"
+}
+variable "pool"  {
+  sensitive = true
+  default   = "pool-Sv7c2"
 }
 secret "tok" {
   env = "RUNJOB_LEAK_TOKEN"
@@ -122,7 +127,11 @@ step "fails" {
   image   = "busybox:${var.tag}"
   workdir = var.wdir
   command = ["sh", "-c", "echo ${var.word} failing; exit 3"]
+  placement {
+    constraints = ["node.labels.pool!=${var.pool}"]
+  }
 }
+
 `
 
 // A sensitive value or a secret in any field a user can set appears in no
