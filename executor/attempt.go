@@ -135,7 +135,6 @@ const createTimeout = 2 * time.Minute
 // interrupt or the step's timeout ends a wait for a node with room.
 func (s *schedule) create(ctx context.Context, i, n int, spec *ContainerSpec) (string, error) {
 	if n == 1 {
-
 		// Waits for a create in flight, which createTimeout bounds.
 		if id, err := s.ahead.take(i); id != "" || err != nil {
 			return id, err

@@ -60,7 +60,6 @@ const (
 type Resource struct {
 	// Kind is ResourceContainer, ResourceNetwork, ResourceVolume,
 	// ResourceImage or ResourceService.
-
 	Kind string
 	// ID identifies it to RemoveResource (a volume's ID is its name).
 	ID     string

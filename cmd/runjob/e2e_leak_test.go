@@ -131,7 +131,6 @@ step "fails" {
     constraints = ["node.labels.pool!=${var.pool}"]
   }
 }
-
 `
 
 // A sensitive value or a secret in any field a user can set appears in no

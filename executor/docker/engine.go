@@ -40,6 +40,9 @@ type Engine struct {
 
 	healthMu   sync.Mutex
 	healthRuns map[string]time.Time // Podman health checks runjob ran (podman_health.go)
+
+	swarmMu      sync.Mutex
+	swarmManager bool // the last Ping said: a Docker Swarm manager
 }
 
 var _ executor.Engine = (*Engine)(nil)
@@ -57,6 +60,24 @@ func New(opts ...client.Opt) (*Engine, error) {
 		return nil, fmt.Errorf("docker client: %w", err)
 	}
 	return &Engine{cli: cli, ssh: remote}, nil
+}
+
+// FromClient returns an Engine over cli, configured by its caller: how
+// executor/swarm drives each node of a swarm, at the address the node's
+// label names, with the TLS material it chose. Call Ping before use, to
+// negotiate the API version.
+func FromClient(cli *client.Client) *Engine { return &Engine{cli: cli} }
+
+// Client returns the engine's API client, for executor/swarm, which speaks
+// the swarm API (nodes, services, tasks) to the same daemon.
+func (e *Engine) Client() *client.Client { return e.cli }
+
+// IsSwarmManager reports whether the daemon said, at the last Ping, that it
+// is a manager of a Docker Swarm (the Swarm header of GET /_ping).
+func (e *Engine) IsSwarmManager() bool {
+	e.swarmMu.Lock()
+	defer e.swarmMu.Unlock()
+	return e.swarmManager
 }
 
 // Close releases the client's connections.
@@ -77,9 +98,14 @@ func (e *Engine) APIVersion() string { return e.cli.ClientVersion() }
 
 // Ping checks the daemon answers and negotiates the API version.
 func (e *Engine) Ping(ctx context.Context) error {
-	if _, err := e.cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
+	res, err := e.cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true})
+	if err != nil {
 		return &UnreachableError{Host: e.Host(), Err: err}
 	}
+	e.swarmMu.Lock()
+	e.swarmManager = res.SwarmStatus != nil && res.SwarmStatus.ControlAvailable
+	e.swarmMu.Unlock()
+
 	// The ping may have ridden a pooled connection to a daemon that is
 	// shutting down (see listening.go).
 	return e.listening(ctx)
