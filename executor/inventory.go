@@ -87,4 +87,7 @@ type Cache struct {
 	// Size in bytes, -1 when the engine did not say.
 	Size    int64
 	Created time.Time
+	// Node is the node that holds it on a cluster engine ("" on one
+	// engine): there, one cache may be held by several nodes.
+	Node string
 }

@@ -12,6 +12,7 @@ package docker
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -26,6 +27,9 @@ import (
 type Engine struct {
 	cli *client.Client
 	ssh *sshRemote // an ssh:// engine (ssh.go), else nil
+	// verified: TLS that checks the daemon's certificate (DOCKER_CERT_PATH
+	// with DOCKER_TLS_VERIFY, or a context's CA).
+	verified bool
 	// CallTimeout bounds creating and starting a container (0:
 	// DefaultCallTimeout).
 	CallTimeout time.Duration
@@ -50,7 +54,7 @@ var _ executor.Engine = (*Engine)(nil)
 // New returns an Engine configured from the environment like the docker CLI.
 // It does not contact the daemon; call Ping for that.
 func New(opts ...client.Opt) (*Engine, error) {
-	ctxOpts, remote, err := contextOpts()
+	ctxOpts, remote, ctxVerified, err := contextOpts()
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +63,9 @@ func New(opts ...client.Opt) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("docker client: %w", err)
 	}
-	return &Engine{cli: cli, ssh: remote}, nil
+	// client.FromEnv verifies the daemon's certificate only with both set.
+	envVerified := os.Getenv("DOCKER_CERT_PATH") != "" && os.Getenv("DOCKER_TLS_VERIFY") != ""
+	return &Engine{cli: cli, ssh: remote, verified: ctxVerified || envVerified}, nil
 }
 
 // FromClient returns an Engine over cli, configured by its caller: how
@@ -67,6 +73,12 @@ func New(opts ...client.Opt) (*Engine, error) {
 // label names, with the TLS material it chose. Call Ping before use, to
 // negotiate the API version.
 func FromClient(cli *client.Client) *Engine { return &Engine{cli: cli} }
+
+// VerifiesTLS reports whether the engine is reached over TLS that checks
+// the daemon's certificate against a CA: DOCKER_CERT_PATH with
+// DOCKER_TLS_VERIFY, or a docker context's TLS material. (ssh:// and
+// unix:// need none.)
+func (e *Engine) VerifiesTLS() bool { return e.verified }
 
 // Client returns the engine's API client, for executor/swarm, which speaks
 // the swarm API (nodes, services, tasks) to the same daemon.
