@@ -13,7 +13,7 @@ PODMAN_HOST := unix://$(PODMAN_DIR)/podman.sock
 # The leftover targets look at the engine ENGINE names.
 ENGINE_ENV := $(if $(filter podman,$(ENGINE)),DOCKER_HOST=$(PODMAN_HOST))
 
-.PHONY: all setup build demo test test-podman stop-podman chaos soak bench fmt lint clean leftovers clean-leftovers
+.PHONY: all setup build demo test test-swarm test-podman stop-podman chaos soak bench fmt lint clean leftovers clean-leftovers
 
 all: lint build
 
@@ -41,6 +41,14 @@ test: setup
 	$(GO) vet ./...
 	RUNJOB_REQUIRE_DOCKER=1 $(GO) test -count=1 -timeout 30m ./...
 	bash scripts/check-leftovers.sh
+
+## test-swarm: the swarm e2e tests (TestSwarm*), each package on a real 3-node swarm it starts itself (scripts/swarm.sh; docs/development.md)
+# (RUNJOB_SWARM=1 lets them run: plain `go test ./...` skips them. One
+# package at a time: each starts three dockerds. SWARM_TESTFLAGS adds go
+# test flags, e.g. -run.)
+SWARM_PKGS ?= ./...
+test-swarm: setup
+	RUNJOB_SWARM=1 RUNJOB_REQUIRE_DOCKER=1 $(GO) test -count=1 -p 1 -timeout 30m -run '^TestSwarm' $(SWARM_TESTFLAGS) $(SWARM_PKGS)
 
 ## test-podman: the real-engine tests (executor/docker, cmd/runjob) against Podman's Docker-compatible API, then the leftover check there
 # (The Docker setup first: it installs the tools the tests drive, and

@@ -2,8 +2,8 @@
 # Make sure a Docker engine answers, then make sure busybox:latest exists.
 #
 #  1. If an engine answers on $DOCKER_HOST or /var/run/docker.sock, use it.
-#  2. Otherwise, as root on Debian: install docker.io, busybox-static and
-#     docker-registry when missing, start dockerd in the background (there is
+#  2. Otherwise, as root on Debian: install docker.io, busybox-static,
+#     docker-registry and the test swarm's tools when missing, start dockerd in the background (there is
 #     no systemd here), wait for it, and check that a user-defined bridge
 #     network works.
 #  3. Otherwise: explain what to install and fail.
@@ -35,6 +35,9 @@ LOCK_FILE=/var/run/runjob-setup.lock
 # Not needed by this kernel, but a run gets its own bridge network: the stock
 # pools give only ~31 networks, this gives 1024 /24 networks.
 DEFAULT_DOCKERD_ARGS=(--default-address-pool "base=172.20.0.0/14,size=24")
+# scripts/swarm.sh: ip (namespaces, veths, bridge), openssl (its TLS
+# material), htpasswd (the registry's bcrypt password file), curl.
+SWARM_PACKAGES=(iproute2 openssl apache2-utils curl)
 
 # dockerd needs containerd, runc, docker-proxy, iptables... which live in sbin.
 for d in /usr/local/sbin /usr/sbin /sbin; do
@@ -276,10 +279,11 @@ fi
 
 if [[ -n $host ]]; then
 	log "Docker engine $v answers on $host"
-	# The image build needs busybox-static; later features use docker-registry.
+	# The image build needs busybox-static; the registry tests docker-registry;
+	# the test swarm (scripts/swarm.sh) also SWARM_PACKAGES.
 	# (docker.io is not installed here: it may conflict with the running engine.)
 	if is_root_debian; then
-		mapfile -t missing < <(missing_packages busybox-static docker-registry)
+		mapfile -t missing < <(missing_packages busybox-static docker-registry "${SWARM_PACKAGES[@]}")
 		[[ ${#missing[@]} -eq 0 ]] || apt_install "${missing[@]}"
 	fi
 	export DOCKER_HOST=$host
@@ -317,7 +321,7 @@ if ! flock -w 300 9; then
 	die "$LOCK_FILE has been held for 5 minutes by pid ${holders:-?}; another scripts/setup.sh may be stuck"
 fi
 
-mapfile -t missing < <(missing_packages docker.io busybox-static docker-registry)
+mapfile -t missing < <(missing_packages docker.io busybox-static docker-registry "${SWARM_PACKAGES[@]}")
 [[ ${#missing[@]} -eq 0 ]] || apt_install "${missing[@]}"
 have docker || die "no docker client on PATH even after installing docker.io"
 

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -139,19 +138,4 @@ func (d *PrivateDaemon) script(cmd string) ([]byte, error) {
 
 // processes lists the live processes whose command line names the
 // daemon's directory: dockerd, its containerd and their shims.
-func (d *PrivateDaemon) processes() []string {
-	var left []string
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err != nil || !bytes.Contains(cmdline, []byte(d.dir+"/")) {
-			continue
-		}
-		left = append(left, strconv.Itoa(pid)+" "+string(bytes.ReplaceAll(cmdline, []byte{0}, []byte{' '})))
-	}
-	return left
-}
+func (d *PrivateDaemon) processes() []string { return ProcessesUnder(d.dir) }
