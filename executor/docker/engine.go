@@ -46,7 +46,8 @@ type Engine struct {
 	healthRuns map[string]time.Time // Podman health checks runjob ran (podman_health.go)
 
 	swarmMu      sync.Mutex
-	swarmManager bool // the last Ping said: a Docker Swarm manager
+	swarmKnown   bool // swarmManager is known (from the ping or asked)
+	swarmManager bool
 }
 
 var _ executor.Engine = (*Engine)(nil)
@@ -84,11 +85,17 @@ func (e *Engine) VerifiesTLS() bool { return e.verified }
 // the swarm API (nodes, services, tasks) to the same daemon.
 func (e *Engine) Client() *client.Client { return e.cli }
 
-// IsSwarmManager reports whether the daemon said, at the last Ping, that it
-// is a manager of a Docker Swarm (the Swarm header of GET /_ping).
-func (e *Engine) IsSwarmManager() bool {
+// IsSwarmManager reports whether the daemon is a manager of a Docker
+// Swarm: as the last Ping said (the Swarm header of GET /_ping, API 1.42+),
+// else as GET /swarm answers (only a manager answers it). Any failure to
+// tell counts as no.
+func (e *Engine) IsSwarmManager(ctx context.Context) bool {
 	e.swarmMu.Lock()
 	defer e.swarmMu.Unlock()
+	if !e.swarmKnown {
+		_, err := e.cli.SwarmInspect(ctx, client.SwarmInspectOptions{})
+		e.swarmKnown, e.swarmManager = err == nil, err == nil
+	}
 	return e.swarmManager
 }
 
@@ -114,9 +121,11 @@ func (e *Engine) Ping(ctx context.Context) error {
 	if err != nil {
 		return &UnreachableError{Host: e.Host(), Err: err}
 	}
-	e.swarmMu.Lock()
-	e.swarmManager = res.SwarmStatus != nil && res.SwarmStatus.ControlAvailable
-	e.swarmMu.Unlock()
+	if res.SwarmStatus != nil {
+		e.swarmMu.Lock()
+		e.swarmKnown, e.swarmManager = true, res.SwarmStatus.ControlAvailable
+		e.swarmMu.Unlock()
+	}
 
 	// The ping may have ridden a pooled connection to a daemon that is
 	// shutting down (see listening.go).

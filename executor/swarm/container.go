@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/runjob/runjob/executor"
@@ -34,18 +35,24 @@ func (e *Engine) Create(ctx context.Context, spec *executor.ContainerSpec) (stri
 // errUnknown is a container this engine did not create.
 var errUnknown = errors.New("not a container of this swarm engine")
 
-// on returns the node of a container created by this engine.
-func (e *Engine) on(id string) (*node, error) {
+// on returns the node of a container, and its ID there: one this engine
+// created, or one its inventory listed (NODE-ID/ID, as ps asks).
+func (e *Engine) on(id string) (*node, string, error) {
 	if n := e.places.nodeOf(id); n != nil {
-		return n, nil
+		return n, id, nil
 	}
-	return nil, fmt.Errorf("container %s: %w", id, errUnknown)
+	if scope, cid, ok := strings.Cut(id, "/"); ok {
+		if n := e.nodes.known(scope); n != nil {
+			return n, cid, nil
+		}
+	}
+	return nil, "", fmt.Errorf("container %s: %w", id, errUnknown)
 }
 
 // Run runs the container on its node (executor/docker attaches before it
 // starts it, and demultiplexes its output).
 func (e *Engine) Run(ctx context.Context, id string, stdout, stderr io.Writer) (executor.ExitStatus, error) {
-	n, err := e.on(id)
+	n, id, err := e.on(id)
 	if err != nil {
 		return executor.ExitStatus{}, err
 	}
@@ -55,7 +62,7 @@ func (e *Engine) Run(ctx context.Context, id string, stdout, stderr io.Writer) (
 
 // Stop stops the container on its node; an unknown one is stopped already.
 func (e *Engine) Stop(ctx context.Context, id string, grace time.Duration) error {
-	n, err := e.on(id)
+	n, id, err := e.on(id)
 	if err != nil {
 		return nil
 	}
@@ -64,7 +71,7 @@ func (e *Engine) Stop(ctx context.Context, id string, grace time.Duration) error
 
 // CopyTo copies into the created container on its node.
 func (e *Engine) CopyTo(ctx context.Context, id, dir string, content io.Reader) error {
-	n, err := e.on(id)
+	n, id, err := e.on(id)
 	if err != nil {
 		return err
 	}
@@ -73,7 +80,7 @@ func (e *Engine) CopyTo(ctx context.Context, id, dir string, content io.Reader) 
 
 // CopyFrom copies out of the exited container on its node.
 func (e *Engine) CopyFrom(ctx context.Context, id, path string) (io.ReadCloser, error) {
-	n, err := e.on(id)
+	n, id, err := e.on(id)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +90,7 @@ func (e *Engine) CopyFrom(ctx context.Context, id, path string) (io.ReadCloser, 
 
 // Inspect inspects the container on its node.
 func (e *Engine) Inspect(ctx context.Context, id string) (executor.ContainerState, error) {
-	n, err := e.on(id)
+	n, id, err := e.on(id)
 	if err != nil {
 		return executor.ContainerState{}, err
 	}
@@ -93,7 +100,7 @@ func (e *Engine) Inspect(ctx context.Context, id string) (executor.ContainerStat
 
 // Top lists the container's processes on its node.
 func (e *Engine) Top(ctx context.Context, id string) ([]executor.Process, error) {
-	n, err := e.on(id)
+	n, id, err := e.on(id)
 	if err != nil {
 		return nil, err
 	}

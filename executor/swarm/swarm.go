@@ -65,7 +65,7 @@ var (
 // that may get work names its engine (EndpointLabel) and answers there
 // with the TLS material of cfg. The errors name the node.
 func New(ctx context.Context, mgr *docker.Engine, cfg Config) (*Engine, error) {
-	if !mgr.IsSwarmManager() {
+	if !mgr.IsSwarmManager(ctx) {
 		return nil, fmt.Errorf("the engine at %s is not a Docker Swarm manager (docker swarm init, or point DOCKER_HOST at a manager)", mgr.Host())
 	}
 	if err := cfg.checkManager(mgr); err != nil {
@@ -162,4 +162,20 @@ func (m *onceMap) forget(key string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.done, key)
+}
+
+// Labelled counts the nodes of the swarm mgr manages that carry
+// EndpointLabel: how --engine auto knows the swarm is meant for runjob.
+func Labelled(ctx context.Context, mgr *docker.Engine) (int, error) {
+	list, err := mgr.Client().NodeList(ctx, client.NodeListOptions{})
+	if err != nil {
+		return 0, fmt.Errorf("list the swarm's nodes at %s: %w", mgr.Host(), err)
+	}
+	n := 0
+	for _, sn := range list.Items {
+		if sn.Spec.Labels[EndpointLabel] != "" {
+			n++
+		}
+	}
+	return n, nil
 }
