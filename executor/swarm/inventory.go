@@ -42,15 +42,13 @@ func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]exe
 	if err != nil {
 		return nil, e.managerErr(ctx, fmt.Errorf("list networks on the swarm manager: %w", err))
 	}
-	swarmNets := map[string]bool{}
 	for _, n := range nets.Items {
 		if n.Scope == "swarm" {
-			swarmNets[n.ID] = true
 			out = append(out, executor.Resource{Kind: executor.ResourceNetwork, ID: scopeNetwork + "/" + n.ID, Name: n.Name,
 				Labels: n.Labels, Created: n.Created})
 		}
 	}
-	rest, err := e.nodeResources(ctx, labels, swarmNets)
+	rest, err := e.nodeResources(ctx, labels)
 	if err != nil {
 		return nil, err
 	}
@@ -61,9 +59,8 @@ func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]exe
 	return out, nil
 }
 
-// nodeResources lists the resources of every node (networks the manager
-// listed aside) and the built images of the local engine, concurrently.
-func (e *Engine) nodeResources(ctx context.Context, labels map[string]string, skip map[string]bool) ([]executor.Resource, error) {
+// nodeResources lists the containers, volumes and images of every node and the built images of the local engine, concurrently.
+func (e *Engine) nodeResources(ctx context.Context, labels map[string]string) ([]executor.Resource, error) {
 	var (
 		wg   sync.WaitGroup
 		mu   sync.Mutex
@@ -78,7 +75,9 @@ func (e *Engine) nodeResources(ctx context.Context, labels map[string]string, sk
 			return
 		}
 		for _, r := range rs {
-			if r.Kind == executor.ResourceNetwork && skip[r.ID] || scope == scopeLocal && r.Kind != executor.ResourceImage {
+			// runjob makes networks on the manager only: a worker's copy of
+			// one goes when the manager's does.
+			if r.Kind == executor.ResourceNetwork || scope == scopeLocal && r.Kind != executor.ResourceImage {
 				continue
 			}
 			r.ID = scope + "/" + r.ID

@@ -139,11 +139,16 @@ func (e *NodeError) Error() string {
 	return fmt.Sprintf("swarm node %s (%s) was lost: %v", e.Node, e.Endpoint, e.Err)
 }
 
-// nodeErr turns a node engine's "engine gone" into a NodeError and marks
-// the node lost; other errors pass.
+// nodeErr turns a node engine's "engine gone" (executor/docker's
+// UnreachableError: refused, reset, or stopped listening) into a NodeError
+// and marks the node lost; other errors pass. (Not cerrdefs.IsUnavailable:
+// a live daemon's 503, e.g. a worker asked for cluster state, says it too.)
 func (e *Engine) nodeErr(n *node, err error) error {
-	var ne *NodeError
-	if err == nil || !cerrdefs.IsUnavailable(err) || errors.As(err, &ne) {
+	var (
+		ne *NodeError
+		ue *docker.UnreachableError
+	)
+	if err == nil || !errors.As(err, &ue) || errors.As(err, &ne) {
 		return err
 	}
 	e.nodes.markLost(n, err)
