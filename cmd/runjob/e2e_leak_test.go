@@ -243,3 +243,33 @@ func tagLeakImage(t *testing.T) {
 	}
 	t.Cleanup(func() { dockertest.RemoveImage(tag) })
 }
+
+// On a swarm too: the values go to the nodes' containers (and a
+// constraint to the manager's reservation), never into what runjob writes.
+func TestSwarmSensitiveValuesReachNoSink(t *testing.T) {
+	s := dockertest.SharedSwarm(t)
+	tagLeakImage(t)
+	p := write(t, leakPipeline)
+	r := runOnSwarm(t, s, []string{"RUNJOB_LEAK_TOKEN=" + leakValues["secret (env)"]}, p, "--log-format", "json")
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1 (two steps fail)\n%s", r.code, r.stderr)
+	}
+	texts := map[string]string{"stdout": r.stdout, "stderr": r.stderr}
+	for _, f := range allFiles(t, filepath.Dir(p)) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts[f], texts["name of "+f] = string(b), f
+	}
+	if !strings.Contains(r.stdout, "***") || !strings.Contains(r.stdout+r.stderr, "Docker Swarm at") {
+		t.Errorf("not a masked run on the swarm:\n%s", r.stderr)
+	}
+	for name, text := range texts {
+		for field, v := range leakValues {
+			if strings.Contains(text, strings.TrimPrefix(v, "/")) {
+				t.Errorf("the %s value %q leaked into %s", field, v, name)
+			}
+		}
+	}
+}
