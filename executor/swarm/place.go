@@ -33,11 +33,13 @@ const (
 // half way (a service created unseen would hold a node for nothing).
 const callTimeout = 30 * time.Second
 
-// The wait for a task's node: polled fast at first (Swarm assigns in well
-// under a second when there is room), checked for feasibility after a
-// moment and then now and then.
+// The wait for a task's node: polled every pollFast while Swarm usually
+// answers (its scheduler assigns a task 50-100 ms after the service is
+// created when there is room), then backing off to pollMax; checked for
+// feasibility after a moment and then now and then.
 const (
-	pollFirst     = 10 * time.Millisecond
+	pollFast      = 5 * time.Millisecond
+	pollFastFor   = 500 * time.Millisecond
 	pollMax       = 250 * time.Millisecond
 	feasibleFirst = 500 * time.Millisecond
 	feasibleEvery = 3 * time.Second
@@ -160,7 +162,7 @@ func reservationName(container string) string {
 // it, the wait ends with an error for which cerrdefs.IsNotFound holds.
 func (e *Engine) awaitNode(ctx context.Context, service string, d demand) (string, error) {
 	start, checked := time.Now(), time.Time{}
-	delay := pollFirst
+	delay := pollFast
 	for {
 		res, err := e.api.TaskList(ctx, client.TaskListOptions{Filters: make(client.Filters).Add("service", service)})
 		if err != nil {
@@ -186,7 +188,9 @@ func (e *Engine) awaitNode(ctx context.Context, service string, d demand) (strin
 			return "", context.Cause(ctx)
 		case <-time.After(delay):
 		}
-		delay = min(2*delay, pollMax)
+		if time.Since(start) > pollFastFor {
+			delay = min(2*delay, pollMax)
+		}
 	}
 }
 
