@@ -252,3 +252,34 @@ step "long" {
 	}
 	s.NoLeftovers(t, run.runID)
 }
+
+// The manager is the swarm: when its engine dies the run ends as when a
+// local engine goes away (exit 3, engine unavailable, naming it); once it
+// is back, prune removes what could not be removed without it.
+func TestSwarmManagerLostEndsTheRun(t *testing.T) {
+	s := dockertest.StartSwarm(t)
+	p := write(t, `
+step "long" {
+  image     = "busybox:latest"
+  command   = ["sh", "-c", "echo started; sleep 300"]
+  placement { constraints = ["node.hostname==rj-n2"] }
+}`)
+	run := startOnSwarm(t, s, p)
+	run.waitFor(t, "long's output", output("long", "started"))
+	if err := s.KillNode(0); err != nil {
+		t.Fatal(err)
+	}
+	code := run.waitWithin(t, 90*time.Second)
+	stderr := run.stderr.String()
+	if code != 3 || !strings.Contains(stderr, "engine unavailable") || !strings.Contains(stderr, s.Nodes[0].TCP) {
+		t.Fatalf("exit %d, want 3 naming the manager\n%s", code, stderr)
+	}
+	if err := s.StartNode(0); err != nil {
+		t.Fatal(err)
+	}
+	s.NoLeftovers(t, run.runID)
+	r := runjob(t, s.TCPEnv(0), "--engine", "swarm", "prune")
+	if r.code != 0 {
+		t.Errorf("prune: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}

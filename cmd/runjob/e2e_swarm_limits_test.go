@@ -83,3 +83,22 @@ step "slow" {
 		}
 	}
 }
+
+// A bind mount names a path on runjob's host, and the step runs on
+// another: it is refused, naming the path and what to do instead.
+func TestSwarmBindMountIsRefused(t *testing.T) {
+	s := dockertest.SharedSwarm(t)
+	p := write(t, `
+step "mounted" {
+  image   = "busybox:latest"
+  command = ["ls", "/src"]
+  mount {
+    source = "."
+    target = "/src"
+  }
+}`)
+	r := runOnSwarm(t, s, nil, p, "--log-format", "plain")
+	if r.code != 3 || !strings.Contains(r.stderr, "cannot be used on a swarm: the step runs on another host (copy files in with an input block instead)") {
+		t.Errorf("exit %d, want 3\n%s", r.code, r.stderr)
+	}
+}
