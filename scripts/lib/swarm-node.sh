@@ -63,6 +63,10 @@ swarm_form() {
 	node_dk 1 swarm init --advertise-addr "$net.11" --listen-addr "$net.11:2377" \
 		--default-addr-pool 10.212.0.0/16 --default-addr-pool-mask-length 24 >/dev/null ||
 		die "swarm init on node 1 failed"
+	# No ingress network: its routing mesh needs IPVS, which this kernel
+	# lacks, and every dockerd waits 5 s for its removal when it stops.
+	# (Services then publish no ports through the mesh; runjob's need none.)
+	echo y | node_dk 1 network rm ingress >/dev/null || die "cannot remove the ingress network"
 	token=$(node_dk 1 swarm join-token -q worker)
 	for ((i = 2; i <= nodes; i++)); do
 		node_dk "$i" swarm join --token "$token" --advertise-addr "$net.1$i" \

@@ -134,11 +134,21 @@ func TestSwarmOverlayNetworkSpansNodes(t *testing.T) {
 	// busybox's httpd on n3 under an alias; nc from n2 asks it by that alias
 	// (busybox's wget crashes in this image). No VIP: the kernel has no IPVS.
 	srv := onNode(t, s, 2, nil, "run", "-d", "--label", label, "--network", runID, "--network-alias", "web",
-		"busybox:latest", "sh", "-c", "echo hello-from-n3 >/i && exec httpd -f -p 80 -h /")
+		"busybox:latest", "sh", "-c", "echo hello-from-n3 >/i && head -c 1048576 /dev/urandom >/big && exec httpd -f -p 80 -h /")
 	t.Cleanup(func() { onNode(t, s, 2, nil, "rm", "-f", srv) })
+	// One client container: a second one attached right after the first
+	// left may find the network gone on n2 (the worker drops its copy when
+	// its last container leaves), and the failed attachment then blocks
+	// `network rm` until that dockerd restarts (moby 20.10).
+	// The 1 MiB goes in full-size packets: a VXLAN MTU mismatch stalls it.
 	out := onNode(t, s, 1, nil, "run", "--rm", "--label", label, "--network", runID, "busybox:latest", "sh", "-c",
-		`for i in 1 2 3 4 5 6 7 8 9 10; do printf 'GET /i HTTP/1.0\r\n\r\n' | nc -w 3 web 80 && exit 0; sleep 0.5; done; exit 1`)
+		`get() { printf 'GET /%s HTTP/1.0\r\n\r\n' "$1" | nc -w 10 web 80 | sed '1,/^\r$/d'; }
+		for i in 1 2 3 4 5 6 7 8 9 10; do get i | grep . && break; sleep 0.5; done
+		echo "big: $(get big | wc -c)"`)
 	if !strings.Contains(out, "hello-from-n3") {
-		t.Errorf("n2 did not reach n3's container by alias over the overlay:\n%s", out)
+		t.Fatalf("n2 did not reach n3's container by alias over the overlay:\n%s", out)
+	}
+	if !strings.Contains(out, "big: 1048576") {
+		t.Errorf("n2 did not get n3's 1 MiB file in full over the overlay:\n%s", out)
 	}
 }
