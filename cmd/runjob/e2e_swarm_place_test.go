@@ -77,7 +77,9 @@ step "nowhere" {
 }
 
 // A service runs on the node Swarm picks, on the run's overlay network;
-// steps on every node reach it by its name.
+// steps on every node reach it by its name, also one after the other on
+// one node (where a worker would drop its copy of the network between two
+// containers: the network's anchor keeps it).
 func TestSwarmServiceReachedFromOtherNodes(t *testing.T) {
 	s := dockertest.SharedSwarm(t)
 	p := write(t, `
@@ -91,14 +93,23 @@ step "get" {
   depends_on = [service.web]
   command    = ["sh", "-c", "for i in $(seq 1 600); do wget -qO- http://web:8080/ && exit 0; sleep 0.1; done; exit 1"]
   placement { constraints = ["node.hostname==${each.key}"] }
+}
+# One after the other on one node: each container joins the network the
+# one before just left there.
+step "again" {
+  for_each   = toset(["1", "2", "3"])
+  image      = "busybox:latest"
+  depends_on = [service.web, step.get]
+  command    = ["sh", "-c", "for i in $(seq 1 600); do wget -qO- http://web:8080/ && exit 0; sleep 0.1; done; exit 1"]
+  placement { constraints = ["node.hostname==rj-n3"] }
 }`)
 	since := time.Now()
-	r := runOnSwarm(t, s, nil, p, "--log-format", "plain")
+	r := runOnSwarm(t, s, nil, p, "-j", "1", "--log-format", "plain")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if n := strings.Count(r.stdout, "served by web"); n != 3 {
-		t.Errorf("%d steps reached the service, want 3:\n%s", n, r.stdout)
+	if n := strings.Count(r.stdout, "served by web"); n != 6 {
+		t.Errorf("%d steps reached the service, want 6:\n%s", n, r.stdout)
 	}
 	nodes := stepNodes(t, s, r.runID, since)
 	web := nodes["svc:web"]

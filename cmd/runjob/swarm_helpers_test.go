@@ -55,7 +55,9 @@ func stepNodes(t *testing.T, s *dockertest.Swarm, runID string, since time.Time)
 				if svc := m.Actor.Attributes[executor.LabelService]; svc != "" {
 					name = "svc:" + svc
 				}
-				out[name] = append(out[name], n.Hostname)
+				if name != "" { // not a network's anchor
+					out[name] = append(out[name], n.Hostname)
+				}
 			case err := <-res.Err:
 				if err != nil && !errors.Is(err, io.EOF) {
 					t.Fatalf("events of %s: %v", n.Name, err)

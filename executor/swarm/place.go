@@ -48,7 +48,7 @@ const (
 // Place chooses the container's node the way Swarm chooses a task's: it
 // creates the container's reservation service and waits, on ctx, until
 // Swarm assigns its task to a node; then it makes the container's image
-// ready there. A failed Place holds nothing.
+// ready there, and its network (network.go). A failed Place holds nothing.
 func (e *Engine) Place(ctx context.Context, spec *executor.ContainerSpec) error {
 	if e.places.byName(spec.Name) != nil {
 		return nil
@@ -79,6 +79,9 @@ func (e *Engine) place(ctx context.Context, spec *executor.ContainerSpec) (*rese
 	}
 	if err == nil {
 		r.image, err = e.images.on(ctx, r.node, spec.Image)
+	}
+	if err == nil && spec.Network != "" {
+		err = e.anchor(ctx, r.node, spec.Network)
 	}
 	if err != nil {
 		if rerr := e.release(ctx, r); rerr != nil {

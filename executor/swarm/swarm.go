@@ -48,8 +48,9 @@ type Engine struct {
 	nodes  *nodeSet
 	places *places
 	images *images
-	local  *localEngine
-	pause  onceMap // node ID -> the pause image is there
+	local   *localEngine
+	pause   onceMap // node ID -> the pause image is there
+	anchors anchors
 }
 
 var (
@@ -74,6 +75,7 @@ func New(ctx context.Context, mgr *docker.Engine, cfg Config) (*Engine, error) {
 	e := &Engine{mgr: mgr, api: mgr.Client(), cfg: cfg, places: newPlaces(), local: &localEngine{host: cfg.LocalHost}}
 	e.nodes = &nodeSet{e: e, byID: map[string]*node{}, lost: map[string]error{}}
 	e.images = &images{e: e, pins: map[string]pin{}}
+	e.anchors = anchors{nets: map[string]network{}, held: map[string][]anchor{}}
 	if err := e.nodes.connectAll(ctx); err != nil {
 		e.Close()
 		return nil, err
