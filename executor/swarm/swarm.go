@@ -45,9 +45,9 @@ type Engine struct {
 	api *client.Client // mgr's, for nodes, services, tasks, networks
 	cfg Config
 
-	nodes  *nodeSet
-	places *places
-	images *images
+	nodes   *nodeSet
+	places  *places
+	images  *images
 	local   *localEngine
 	pause   onceMap // node ID -> the pause image is there
 	anchors anchors
