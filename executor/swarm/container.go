@@ -121,11 +121,14 @@ func (e *Engine) Remove(ctx context.Context, id string) error {
 	if target == "" {
 		target = r.name
 	}
+	// The two are independent: the reservation goes while the container does.
+	released := make(chan error, 1)
+	go func() { released <- e.release(ctx, r) }()
 	err := e.nodeErr(r.node, r.node.eng.Remove(ctx, target))
 	if err != nil {
 		err = fmt.Errorf("%s: %w", r.node, err)
 	}
-	if rerr := e.release(ctx, r); rerr != nil {
+	if rerr := <-released; rerr != nil {
 		err = errors.Join(err, rerr)
 	}
 	if err == nil {
