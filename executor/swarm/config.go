@@ -75,10 +75,10 @@ func (c Config) checkManager(mgr *docker.Engine) error {
 // tlsFiles returns the CA, certificate and key for a node, "" when there
 // are none: the node's own directory under CertDir, else CertDir.
 func (c Config) tlsFiles(hostname string) (ca, cert, key string) {
+	if c.CertDir == "" {
+		return "", "", ""
+	}
 	for _, dir := range []string{filepath.Join(c.CertDir, hostname), c.CertDir} {
-		if c.CertDir == "" || hostname == "" && dir != c.CertDir {
-			continue
-		}
 		if _, err := os.Stat(filepath.Join(dir, "ca.pem")); err == nil {
 			return filepath.Join(dir, "ca.pem"), filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 		}

@@ -26,7 +26,7 @@ func (e *Engine) Create(ctx context.Context, spec *executor.ContainerSpec) (stri
 	onNode.Image, onNode.Constraints = r.image, nil
 	id, err := r.node.eng.Create(ctx, &onNode)
 	if err != nil {
-		return "", e.nodeErr(r.node, fmt.Errorf("%s: %w", r.node, err))
+		return "", e.nodeErr(r.node, err)
 	}
 	e.places.bind(r, id)
 	return id, nil
@@ -125,9 +125,6 @@ func (e *Engine) Remove(ctx context.Context, id string) error {
 	released := make(chan error, 1)
 	go func() { released <- e.release(ctx, r) }()
 	err := e.nodeErr(r.node, r.node.eng.Remove(ctx, target))
-	if err != nil {
-		err = fmt.Errorf("%s: %w", r.node, err)
-	}
 	if rerr := <-released; rerr != nil {
 		err = errors.Join(err, rerr)
 	}

@@ -133,13 +133,13 @@ func (im *images) on(ctx context.Context, n *node, image string) (string, error)
 		if _, err := n.cli.ImageInspect(ctx, p.ref); err == nil {
 			return nil
 		} else if !cerrdefs.IsNotFound(err) {
-			return im.e.nodeErr(n, fmt.Errorf("%s: inspect %s: %w", n, p.ref, err))
+			return im.e.nodeErr(n, fmt.Errorf("inspect %s: %w", p.ref, err))
 		}
 		if p.local {
 			return im.e.local.copyTo(ctx, n, p.ref)
 		}
 		if err := n.eng.EnsureImage(ctx, executor.ImageRequest{Image: p.ref, Policy: pipeline.PullMissing}); err != nil {
-			return im.e.nodeErr(n, fmt.Errorf("%s: pull %s: %w", n, p.ref, err))
+			return im.e.nodeErr(n, fmt.Errorf("pull %s: %w", p.ref, err))
 		}
 		return nil
 	})

@@ -71,7 +71,7 @@ func (e *Engine) nodeResources(ctx context.Context, labels map[string]string) ([
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
-			errs = append(errs, fmt.Sprintf("%s: %v", where, err))
+			errs = append(errs, err.Error())
 			return
 		}
 		for _, r := range rs {
@@ -96,7 +96,10 @@ func (e *Engine) nodeResources(ctx context.Context, labels map[string]string) ([
 	if eng, err := e.local.get(ctx); err == nil {
 		wg.Go(func() {
 			rs, err := eng.Resources(ctx, labels)
-			add(scopeLocal, "the local engine "+e.local.host, rs, err)
+			if err != nil {
+				err = fmt.Errorf("the local engine %s: %w", e.local.host, err)
+			}
+			add(scopeLocal, "", rs, err)
 		})
 	}
 	wg.Wait()
@@ -144,7 +147,7 @@ func (e *Engine) RemoveResource(ctx context.Context, r executor.Resource) error 
 func (e *Engine) removeVolumeEverywhere(ctx context.Context, r executor.Resource) error {
 	for _, n := range e.nodes.all() {
 		if err := n.eng.RemoveResource(ctx, r); err != nil {
-			return fmt.Errorf("%s: %w", n, e.nodeErr(n, err))
+			return e.nodeErr(n, err)
 		}
 	}
 	return nil
@@ -156,7 +159,7 @@ func (e *Engine) Caches(ctx context.Context, pipeline string) ([]executor.Cache,
 	for _, n := range e.nodes.all() {
 		cs, err := n.eng.Caches(ctx, pipeline)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", n, e.nodeErr(n, err))
+			return nil, e.nodeErr(n, err)
 		}
 		for _, c := range cs {
 			c.Node = n.hostname

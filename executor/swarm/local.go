@@ -124,7 +124,7 @@ func (e *Engine) RemoveImage(ctx context.Context, id string) error {
 	for _, n := range nodes {
 		_, err := n.cli.ImageRemove(ctx, id, client.ImageRemoveOptions{PruneChildren: true})
 		if err != nil && !cerrdefs.IsNotFound(err) {
-			return e.nodeErr(n, fmt.Errorf("%s: remove image %s: %w", n, id, err))
+			return e.nodeErr(n, fmt.Errorf("remove image %s: %w", id, err))
 		}
 	}
 	return eng.RemoveImage(ctx, id)

@@ -75,7 +75,7 @@ func (e *Engine) anchor(ctx context.Context, n *node, netID string) error {
 			e.anchors.mu.Unlock()
 		}
 		if err != nil {
-			return e.nodeErr(n, fmt.Errorf("%s: attach to network %s: %w", n, net.name, err))
+			return e.nodeErr(n, fmt.Errorf("attach to network %s: %w", net.name, err))
 		}
 		return nil
 	})

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sync"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
@@ -54,8 +55,10 @@ func pauseProgram() []byte {
 const PauseArch = "x86_64"
 
 // pauseImage is the image of the pause program in `docker save` format
-// (one layer, a config without timestamps) and its ID.
-func pauseImage() (archive []byte, id string) {
+// (one layer, a config without timestamps) and its ID, built once.
+var pauseImage = sync.OnceValues(buildPauseImage)
+
+func buildPauseImage() (archive []byte, id string) {
 	layer := tarOf(tarFile{"pause", 0o755, pauseProgram()})
 	diffID := sha256.Sum256(layer)
 	cfg, _ := json.Marshal(map[string]any{
@@ -99,10 +102,10 @@ func (e *Engine) ensurePause(ctx context.Context, n *node) error {
 		if _, err := n.cli.ImageInspect(ctx, id); err == nil {
 			return nil
 		} else if !cerrdefs.IsNotFound(err) {
-			return fmt.Errorf("%s: inspect the pause image: %w", n, err)
+			return e.nodeErr(n, fmt.Errorf("inspect the pause image: %w", err))
 		}
 		if err := loadImage(ctx, n.cli, bytes.NewReader(archive)); err != nil {
-			return fmt.Errorf("%s: load the pause image: %w", n, err)
+			return e.nodeErr(n, fmt.Errorf("load the pause image: %w", err))
 		}
 		return nil
 	})

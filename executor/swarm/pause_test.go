@@ -56,8 +56,8 @@ func TestPauseProgramPauses(t *testing.T) {
 // The pause image is the same bytes every time, in `docker save` form,
 // and its ID is its config's digest, as an engine computes it on load.
 func TestPauseImageIsReproducible(t *testing.T) {
-	a, id := pauseImage()
-	b, id2 := pauseImage()
+	a, id := buildPauseImage()
+	b, id2 := buildPauseImage()
 	if !bytes.Equal(a, b) || id != id2 {
 		t.Fatal("two builds of the pause image differ")
 	}

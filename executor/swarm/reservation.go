@@ -139,17 +139,21 @@ func (e *NodeError) Error() string {
 	return fmt.Sprintf("swarm node %s (%s) was lost: %v", e.Node, e.Endpoint, e.Err)
 }
 
-// nodeErr turns a node engine's "engine gone" (executor/docker's
-// UnreachableError: refused, reset, or stopped listening) into a NodeError
-// and marks the node lost; other errors pass. (Not cerrdefs.IsUnavailable:
-// a live daemon's 503, e.g. a worker asked for cluster state, says it too.)
+// nodeErr is an error of n's engine as this engine returns it: a
+// NodeError, marking the node lost, when the engine is gone
+// (executor/docker's UnreachableError: refused, reset, stopped listening;
+// not cerrdefs.IsUnavailable, which a live daemon's 503 says too), else the
+// error, classified as it was, behind the node's name.
 func (e *Engine) nodeErr(n *node, err error) error {
 	var (
 		ne *NodeError
 		ue *docker.UnreachableError
 	)
-	if err == nil || !errors.As(err, &ue) || errors.As(err, &ne) {
+	switch {
+	case err == nil || errors.As(err, &ne):
 		return err
+	case !errors.As(err, &ue):
+		return fmt.Errorf("%s: %w", n, err)
 	}
 	e.nodes.markLost(n, err)
 	return &NodeError{Node: n.hostname, Endpoint: n.endpoint, Err: errors.New(err.Error())}
