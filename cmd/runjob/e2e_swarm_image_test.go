@@ -232,3 +232,32 @@ step "pulled" {
 		t.Errorf("wrong password: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// An image the run builds is built on the local engine, where its context
+// is, copied to the nodes that run it, and removed from them and the
+// local engine when the run ends.
+func TestSwarmBuiltImageRunsOnTheNodes(t *testing.T) {
+	s := dockertest.SharedSwarm(t)
+	p := write(t, `
+image "app" {
+  context = "./ctx"
+}
+step "use" {
+  for_each = toset(["rj-n2", "rj-n3"])
+  image    = image.app
+  command  = ["cat", "/built"]
+  placement { constraints = ["node.hostname==${each.key}"] }
+}`)
+	ctxDir := filepath.Join(filepath.Dir(p), "ctx")
+	nonce := strconv.FormatInt(time.Now().UnixNano(), 36)
+	if err := os.MkdirAll(ctxDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(ctxDir, "Dockerfile"), []byte("FROM busybox:latest\nRUN echo built-"+nonce+" > /built\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runOnSwarm(t, s, nil, p, "--log-format", "plain")
+	if r.code != 0 || strings.Count(r.stdout, "| built-"+nonce+"\n") != 2 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
