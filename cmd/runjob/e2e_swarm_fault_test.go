@@ -246,6 +246,15 @@ step "long" {
 			t.Errorf("a killed run left no %s: %v", want, left)
 		}
 	}
+	// The next run says what the dead one left, on any node.
+	next := write(t, `
+step "next" {
+  image   = "busybox:latest"
+  command = ["true"]
+}`)
+	if r := runOnSwarm(t, s, nil, next, "--log-format", "plain"); r.code != 0 || !strings.Contains(r.stderr, "earlier runjob run(s) that are no longer running remain on the engine") {
+		t.Errorf("the next run does not warn of the leftovers: exit %d\n%s", r.code, r.stderr)
+	}
 	r := runjob(t, s.TCPEnv(0), "--engine", "swarm", "prune", "--run", run.runID)
 	if r.code != 0 || !strings.Contains(r.stdout, "removed service runjob-reserve-") {
 		t.Errorf("prune: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
