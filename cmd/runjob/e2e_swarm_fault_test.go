@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -291,4 +293,79 @@ step "long" {
 	if r.code != 0 {
 		t.Errorf("prune: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
+}
+
+// nodePID is the pid of node i's dockerd, from scripts/swarm.sh status.
+func nodePID(t *testing.T, s *dockertest.Swarm, i int) int {
+	t.Helper()
+	out, err := exec.Command("bash", "../../scripts/swarm.sh", "status", s.Dir).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := fmt.Sprintf("NODE%d_PID=", i+1)
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(line, key); ok {
+			pid, err := strconv.Atoi(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return pid
+		}
+	}
+	t.Fatalf("no %s in the swarm's status:\n%s", key, out)
+	return 0
+}
+
+// A node that hangs (its dockerd frozen: connections stay open, nothing
+// answers, as a node cut off the network) is lost once Swarm sees it
+// down: its step ends as an engine error naming the node, the run ends
+// (exit 3) rather than hang, and the others ran.
+func TestSwarmHungNodeIsLost(t *testing.T) {
+	s := dockertest.StartSwarm(t)
+	p := write(t, `
+step "stuck" {
+  image     = "busybox:latest"
+  command   = ["sh", "-c", "echo started; sleep 300"]
+  placement { constraints = ["node.hostname==rj-n2"] }
+}
+step "other" {
+  image     = "busybox:latest"
+  command   = ["sh", "-c", "sleep 2; echo fine"]
+  placement { constraints = ["node.hostname==rj-n3"] }
+}`)
+	run := startOnSwarm(t, s, p)
+	run.waitFor(t, "stuck's output", output("stuck", "started"))
+	pid := nodePID(t, s, 1)
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGCONT) })
+	code := run.waitWithin(t, 2*time.Minute)
+	_ = syscall.Kill(pid, syscall.SIGCONT)
+	stderr := run.stderr.String()
+	if code != 3 || !strings.Contains(stderr, "swarm node rj-n2 ("+s.Nodes[1].TCP+") was lost: the swarm manager reports it down") {
+		t.Fatalf("exit %d, want 3 naming the hung node\n%s", code, stderr)
+	}
+	for _, ev := range run.seen {
+		if ev["event"] == "step_finished" && ev["step"] == "other" && ev["status"] != "ok" {
+			t.Errorf("other: %v", ev["status"])
+		}
+		if ev["event"] == "step_finished" && ev["step"] == "stuck" {
+			t.Logf("stuck: %v after %vms", ev["status"], ev["duration_ms"])
+		}
+	}
+	// Once the node answers again, prune removes what was left there.
+	waitUntil(t, "rj-n2 to answer", func() bool {
+		cli, err := s.Client(1)
+		if err != nil {
+			return false
+		}
+		defer cli.Close()
+		_, err = cli.Ping(context.Background(), client.PingOptions{})
+		return err == nil
+	})
+	if r := runjob(t, s.TCPEnv(0), "--engine", "swarm", "prune"); r.code != 0 {
+		t.Errorf("prune: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	s.NoLeftovers(t, run.runID)
 }

@@ -50,13 +50,24 @@ func (e *Engine) on(id string) (*node, string, error) {
 }
 
 // Run runs the container on its node (executor/docker attaches before it
-// starts it, and demultiplexes its output).
+// starts it, and demultiplexes its output). A node whose engine dies
+// closes the connection; one that hangs or drops off the network says
+// nothing, so while the container runs the manager is asked now and then
+// whether Swarm still sees the node (watch.go).
 func (e *Engine) Run(ctx context.Context, id string, stdout, stderr io.Writer) (executor.ExitStatus, error) {
 	n, id, err := e.on(id)
 	if err != nil {
 		return executor.ExitStatus{}, err
 	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := e.watchNode(ctx, n, cancel)
 	exit, err := n.eng.Run(ctx, id, stdout, stderr)
+	stop()
+	var lost *NodeError
+	if errors.As(context.Cause(ctx), &lost) {
+		return executor.ExitStatus{}, lost
+	}
 	return exit, e.nodeErr(n, err)
 }
 
@@ -66,6 +77,8 @@ func (e *Engine) Stop(ctx context.Context, id string, grace time.Duration) error
 	if err != nil {
 		return nil
 	}
+	ctx, cancel := e.nodeCtx(ctx, n)
+	defer cancel()
 	return e.nodeErr(n, n.eng.Stop(ctx, id, grace))
 }
 
@@ -124,7 +137,9 @@ func (e *Engine) Remove(ctx context.Context, id string) error {
 	// The two are independent: the reservation goes while the container does.
 	released := make(chan error, 1)
 	go func() { released <- e.release(ctx, r) }()
-	err := e.nodeErr(r.node, r.node.eng.Remove(ctx, target))
+	nctx, cancel := e.nodeCtx(ctx, r.node)
+	err := e.nodeErr(r.node, r.node.eng.Remove(nctx, target))
+	cancel()
 	if rerr := <-released; rerr != nil {
 		err = errors.Join(err, rerr)
 	}
