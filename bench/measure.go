@@ -13,10 +13,12 @@ import (
 	"time"
 )
 
-// env is what scenarios share: the runjob binary and a work directory.
+// env is what scenarios share: the runjob binary, a work directory, and
+// the swarm of the swarm scenarios (nil until one runs).
 type env struct {
-	bin  string
-	work string
+	bin   string
+	work  string
+	swarm *swarmCluster
 }
 
 // describe prints the machine and engine the figures belong to.
@@ -87,7 +89,13 @@ func measure(e *env, sc scenario, n int) result {
 // runRunjob runs the runjob binary, hands its stdout to verify, and returns
 // its wall time and peak RSS.
 func runRunjob(e *env, verify func(stdout io.Reader) error, args ...string) (sample, error) {
+	return runRunjobEnv(e, nil, verify, args...)
+}
+
+// runRunjobEnv is runRunjob with environ added to the environment.
+func runRunjobEnv(e *env, environ []string, verify func(stdout io.Reader) error, args ...string) (sample, error) {
 	cmd := exec.Command(e.bin, args...)
+	cmd.Env = append(os.Environ(), environ...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()

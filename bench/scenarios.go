@@ -28,6 +28,9 @@ type scenario struct {
 	// refName in the table.
 	reference func(*env) error
 	refName   string
+	// swarm: the runjob side runs on the bench's swarm (swarm.go), the
+	// baseline is runjob on the local engine.
+	swarm bool
 }
 
 // chainSrc is a pipeline of 10 steps each depending on the one before;

@@ -31,6 +31,9 @@ func newAhead(concurrency int) *ahead {
 type prepared struct {
 	done     chan struct{}
 	id, name string
+	// cancel ends a placement still waiting for a node (Placer) when the
+	// step will not run after all.
+	cancel context.CancelFunc
 	// err is set when the engine is gone or stuck: the attempt reports it
 	// rather than wait out a create of its own.
 	err error
@@ -54,20 +57,22 @@ func (a *ahead) has(i int) bool {
 // create returns the container's ID and name, or the error the attempt
 // that takes it should report (nil for a failure the attempt will meet and
 // report by itself).
-func (a *ahead) start(ctx context.Context, i int, create func() (id, name string, err error)) {
-	p := &prepared{done: make(chan struct{})}
+func (a *ahead) start(ctx context.Context, i int, create func(ctx context.Context) (id, name string, err error)) {
+	ctx, cancel := context.WithCancel(ctx)
+	p := &prepared{done: make(chan struct{}), cancel: cancel}
 	a.mu.Lock()
 	a.byStep[i] = p
 	a.mu.Unlock()
 	a.creating.Go(func() {
 		defer close(p.done)
+		defer cancel()
 		select {
 		case a.slots <- struct{}{}:
 			defer func() { <-a.slots }()
 		case <-ctx.Done():
 			return
 		}
-		p.id, p.name, p.err = create()
+		p.id, p.name, p.err = create(ctx)
 	})
 }
 

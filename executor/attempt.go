@@ -132,13 +132,17 @@ const createTimeout = 2 * time.Minute
 // create returns the attempt's container: the one prepared ahead for a
 // first attempt, or a new one. It creates on a detached context: cancelling
 // mid-request could leave a container behind that runjob never learned the
-// ID of.
+// ID of. A cluster engine's placement comes first, on ctx, so that an
+// interrupt or the step's timeout ends a wait for a node with room.
 func (s *schedule) create(ctx context.Context, i, n int, spec *ContainerSpec) (string, error) {
 	if n == 1 {
 		// Waits for a create in flight, which createTimeout bounds.
 		if id, err := s.ahead.take(i); id != "" || err != nil {
 			return id, err
 		}
+	}
+	if err := s.place(ctx, spec); err != nil {
+		return "", err
 	}
 	cctx, cancel := s.detached(ctx, createTimeout)
 	defer cancel()

@@ -261,6 +261,32 @@ type ContainerSpec struct {
 	// Mounts are named volumes (created with their Labels if missing) and
 	// host directories mounted into the container.
 	Mounts []Mount
+	// Constraints restrict which nodes of a cluster engine may run the
+	// container, in pipeline.ParseConstraint's syntax (every one must
+	// hold); there, Memory and CPUs are also what the node must have free.
+	// A single-host engine ignores them.
+	Constraints []string
+}
+
+// Placer is an optional Engine capability, for a cluster engine that
+// chooses a container's node before it creates it (Docker Swarm; a
+// Kubernetes backend's pod scheduling would be another): a choice that
+// may wait for a node with room for as long as the cluster is full. The
+// scheduler calls Place before Create, with the spec Create will get, on
+// the step's own context, so that an interrupt or the step's timeout ends
+// the wait; Create, on its detached context as for every engine, then
+// creates the container where Place chose. Engines that do not implement
+// it choose in Create, or have one node.
+//
+// Place returns nil once a node is chosen and held for the container, or
+// why none could be: an error for which cerrdefs.IsNotFound holds when no
+// node can ever satisfy the spec (its constraints match no usable node),
+// ctx's error when it ended first. A failed Place holds nothing. A held
+// placement whose container is never created is released by
+// Remove(spec.Name), which the scheduler calls after a failed Create as it
+// always does. Safe for concurrent use; called once per container.
+type Placer interface {
+	Place(ctx context.Context, spec *ContainerSpec) error
 }
 
 // Mount is a volume or host directory in a container.

@@ -51,11 +51,15 @@ const (
 	// ResourceImage is an image a run built (a build node's); its Tags
 	// say whether the user named it.
 	ResourceImage = "image"
+	// ResourceService is a cluster engine's record that holds a node for
+	// one container (executor/swarm's reservation services).
+	ResourceService = "service"
 )
 
 // Resource is a container, network or volume found by label.
 type Resource struct {
-	// Kind is ResourceContainer, ResourceNetwork or ResourceVolume.
+	// Kind is ResourceContainer, ResourceNetwork, ResourceVolume,
+	// ResourceImage or ResourceService.
 	Kind string
 	// ID identifies it to RemoveResource (a volume's ID is its name).
 	ID     string
@@ -83,4 +87,7 @@ type Cache struct {
 	// Size in bytes, -1 when the engine did not say.
 	Size    int64
 	Created time.Time
+	// Node is the node that holds it on a cluster engine ("" on one
+	// engine): there, one cache may be held by several nodes.
+	Node string
 }

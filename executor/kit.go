@@ -2,7 +2,9 @@ package executor
 
 import (
 	"context"
+	"fmt"
 	"sync"
+
 	"time"
 )
 
@@ -55,6 +57,20 @@ func (k *kit) leftover(step, container string, err error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.leftovers = append(k.leftovers, Leftover{Step: step, Container: container, Err: err})
+}
+
+// place lets a cluster engine choose the container's node (see Placer) on
+// ctx, which an interrupt or the step's timeout ends; other engines need
+// nothing. A failed placement holds nothing.
+func (k *kit) place(ctx context.Context, spec *ContainerSpec) error {
+	p, ok := k.e.engine.(Placer)
+	if !ok {
+		return nil
+	}
+	if err := p.Place(ctx, spec); err != nil {
+		return fmt.Errorf("place container %s: %w", spec.Name, err)
+	}
+	return nil
 }
 
 // createFailed cleans up after a failed create: the engine may have

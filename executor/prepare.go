@@ -57,7 +57,7 @@ func (s *schedule) preparable(d int) bool {
 // the run's concurrency so a wide fan-out does not flood the engine.
 func (s *schedule) prepare(ctx context.Context, d int) {
 	step := s.g.Step(d)
-	s.ahead.start(ctx, d, func() (string, string, error) {
+	s.ahead.start(ctx, d, func(ctx context.Context) (string, string, error) {
 		if s.images.ensure(ctx, step) != nil || ctx.Err() != nil {
 			return "", "", nil // the step's own attempt reports it
 		}
@@ -69,7 +69,7 @@ func (s *schedule) prepare(ctx context.Context, d int) {
 			return "", "", nil // a hit, or not known: the step's turn decides
 		}
 		spec, err := s.spec(d, resolved, 1)
-		if err != nil {
+		if err != nil || s.place(ctx, spec) != nil {
 			return "", "", nil
 		}
 		cctx, cancel := s.detached(ctx, createTimeout)
@@ -95,6 +95,7 @@ func (s *schedule) discardPrepared(i int) {
 		return
 	}
 	name := s.g.Step(i).Name
+	p.cancel() // a placement still waiting for a node gives up
 	s.removals.Go(func() {
 		if id, cname := p.wait(); id != "" {
 			s.removeContainer(context.Background(), name, id, cname)

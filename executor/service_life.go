@@ -43,7 +43,12 @@ func (sv *services) start(ctx context.Context, sr *serviceRun) {
 		return
 	}
 	sr.name = spec.Name
+	if err := sv.place(ctx, spec); err != nil {
+		sr.err = fmt.Errorf("service %q: %w", svc.Name, err)
+		return
+	}
 	cctx, cancel := sv.detached(ctx, cleanupTimeout)
+
 	id, err := e.engine.Create(cctx, spec)
 	cancel()
 	if err != nil {

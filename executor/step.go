@@ -143,16 +143,18 @@ func (e *Executor) containerSpec(index int, step *pipeline.Step, attempt int, ru
 	}
 	env[pipeline.OutputEnv] = OutputPath
 	return &ContainerSpec{
-		Name:       containerName(e.runID, index, step.Name, attempt),
-		Image:      step.Image,
-		Command:    step.Command,
-		Entrypoint: step.Entrypoint,
-		Env:        env,
-		Workdir:    step.Workdir,
-		User:       step.User,
-		Labels:     labels,
-		Memory:     step.Resources.Memory,
-		CPUs:       step.Resources.CPUs,
+		Name:        containerName(e.runID, index, step.Name, attempt),
+		Image:       step.Image,
+		Command:     step.Command,
+		Entrypoint:  step.Entrypoint,
+		Env:         env,
+		Workdir:     step.Workdir,
+		User:        step.User,
+		Labels:      labels,
+		Memory:      step.Resources.Memory,
+		CPUs:        step.Resources.CPUs,
+		Constraints: step.Placement.Constraints,
+
 		EngineLogs: e.engineLogs,
 		// The loader let no step on "none" need a service, so this never
 		// meets a Network.

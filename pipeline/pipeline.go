@@ -86,8 +86,12 @@ type Step struct {
 	When Condition
 	// WhenPos is where `when` was written (zero when it was not).
 	WhenPos Pos
-	// Resources limit the container.
+	// Resources limit the container (on a cluster engine they are also
+	// what its node must have free).
 	Resources Resources
+	// Placement restricts which nodes of a cluster engine may run the
+	// step; a single-host engine ignores it.
+	Placement Placement
 	// Artifacts are directories or files exported after the step exits.
 	Artifacts []Artifact
 	// Inputs are copied into the container before it starts.

@@ -25,6 +25,7 @@ var leakValues = map[string]string{
 	"missing artifact":  "/gone-Sv6w3",
 	"secret (env)":      "tok-Sec-8z2w",
 	"service env (var)": "senv-Sv1n5",
+	"placement":         "pool-Sv7c2",
 }
 
 // leakTag is the sensitive image tag, unique per test process: concurrent
@@ -69,6 +70,10 @@ variable "gone"  {
 variable "senv"  {
   sensitive = true
   default   = "senv-Sv1n5"
+}
+variable "pool"  {
+  sensitive = true
+  default   = "pool-Sv7c2"
 }
 secret "tok" {
   env = "RUNJOB_LEAK_TOKEN"
@@ -137,6 +142,9 @@ step "fails" {
   image   = "busybox:${var.tag}"
   workdir = var.wdir
   command = ["sh", "-c", "echo ${var.word} failing; exit 3"]
+  placement {
+    constraints = ["node.labels.pool!=${var.pool}"]
+  }
 }
 `
 
@@ -254,4 +262,34 @@ func tagLeakImage(t *testing.T) {
 		t.Fatalf("docker tag: %v\n%s", err, out)
 	}
 	t.Cleanup(func() { dockertest.RemoveImage(tag) })
+}
+
+// On a swarm too: the values go to the nodes' containers (and a
+// constraint to the manager's reservation), never into what runjob writes.
+func TestSwarmSensitiveValuesReachNoSink(t *testing.T) {
+	s := dockertest.SharedSwarm(t)
+	tagLeakImage(t)
+	p := write(t, leakPipeline)
+	r := runOnSwarm(t, s, []string{"RUNJOB_LEAK_TOKEN=" + leakValues["secret (env)"]}, p, "--log-format", "json")
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1 (two steps fail)\n%s", r.code, r.stderr)
+	}
+	texts := map[string]string{"stdout": r.stdout, "stderr": r.stderr}
+	for _, f := range allFiles(t, filepath.Dir(p)) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts[f], texts["name of "+f] = string(b), f
+	}
+	if !strings.Contains(r.stdout, "***") || !strings.Contains(r.stdout+r.stderr, "Docker Swarm at") {
+		t.Errorf("not a masked run on the swarm:\n%s", r.stderr)
+	}
+	for name, text := range texts {
+		for field, v := range leakValues {
+			if strings.Contains(text, strings.TrimPrefix(v, "/")) {
+				t.Errorf("the %s value %q leaked into %s", field, v, name)
+			}
+		}
+	}
 }

@@ -111,3 +111,45 @@ step "hang" {
 		})
 	}
 }
+
+// On a swarm, the JSON log (the engine's own first line included) and
+// report.json follow the same schemas.
+func TestSwarmOutputFollowsTheSchemas(t *testing.T) {
+	s := dockertest.SharedSwarm(t)
+	logSchema := schematest.LogEvent(t)
+	path := write(t, `
+service "web" {
+  image   = "busybox:latest"
+  command = ["sh", "-c", "mkdir -p /www && echo hi > /www/index.html && exec httpd -f -p 8080 -h /www"]
+}
+step "fetch" {
+  image   = "busybox:latest"
+  command = ["sh", "-c", "for i in $(seq 1 600); do wget -qO- http://${service.web.host}:8080/ && exit 0; sleep 0.1; done; exit 1"]
+}
+step "build" {
+  image   = "busybox:latest"
+  command = ["sh", "-c", "mkdir -p /out && echo built > /out/app"]
+  artifact "out" { path = "/out" }
+}
+step "nowhere" {
+  image   = "busybox:latest"
+  command = ["true"]
+  placement { constraints = ["node.labels.runjob-none==yes"] }
+}`)
+	r := runOnSwarm(t, s, nil, path, "--log-format", "json")
+	if r.code != 3 || !strings.Contains(r.stdout, "Docker Swarm at") {
+		t.Fatalf("exit %d, want 3 (one step placed nowhere)\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for i, line := range strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n") {
+		if err := schematest.Validate(logSchema, line); err != nil {
+			t.Errorf("JSON log line %d does not follow schema/log-event.schema.json: %v\nline: %s%s", i+1, err, line, schemaHint)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(filepath.Dir(path), ".runjob", "runs", r.runID, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schematest.Validate(schematest.Report(t), string(b)); err != nil {
+		t.Errorf("report.json does not follow schema/report.schema.json: %v%s", err, schemaHint)
+	}
+}

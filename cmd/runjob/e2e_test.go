@@ -32,7 +32,8 @@ func TestMain(m *testing.M) {
 	if out, err := exec.Command("go", "build", "-buildvcs=auto", "-o", binary, ".").CombinedOutput(); err != nil {
 		panic("build runjob: " + err.Error() + "\n" + string(out))
 	}
-	code := m.Run()
+	// The swarm tests share one swarm, torn down when the tests end.
+	code := dockertest.SwarmMain(m)
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -51,6 +51,7 @@ func newRootCmd(stdout, stderr io.Writer, cmds commands) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	addRunFlags(root, runOpts)
+	addEngineFlag(root)
 	root.AddCommand(newRunCmd(s, cmds.run), newWatchCmd(s, cmds.run), newValidateCmd(s, cmds.validate),
 		newListCmd(s, cmds.list), newGraphCmd(s, cmds.graph), newFmtCmd(stdout, stderr, cmds.fmt))
 	root.AddCommand(newPruneCmd(stdout, stderr, cmds.prune), newCacheCmd(stdout, stderr), newVersionCmd(stdout))

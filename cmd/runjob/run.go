@@ -8,11 +8,9 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/runjob/runjob/executor/docker"
 	"github.com/runjob/runjob/internal/console"
 	"github.com/runjob/runjob/internal/errkind"
 	"github.com/runjob/runjob/internal/history"
@@ -61,10 +59,6 @@ func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 	addExecFlags(cmd, &opts.Exec)
 }
 
-// pingTimeout bounds the first contact with the engine, so a wrong
-// DOCKER_HOST fails in seconds instead of hanging.
-const pingTimeout = 15 * time.Second
-
 // runPipeline loads, checks and runs a pipeline: file -> model -> graph ->
 // session (executor, events and output behind the run's masker) -> kind.
 func runPipeline(ctx context.Context, opts *runOptions) error {
@@ -92,7 +86,7 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 	if err != nil {
 		return err
 	}
-	return session.Run(ctx, g, so, connectEngine)
+	return session.Run(ctx, g, so, connect)
 }
 
 // session turns the flags into a run's settings.
@@ -121,29 +115,4 @@ func (opts *runOptions) session(ctx context.Context, retention history.Policy) (
 		Force:         forceFrom(ctx),
 		Notices:       noticesFrom(ctx),
 	}, nil
-}
-
-func connectEngine(ctx context.Context) (session.Engine, error) { return connect(ctx) }
-
-// connect returns an engine that answered a ping, or the exit error that
-// says why there is none.
-func connect(ctx context.Context) (*docker.Engine, error) {
-	eng, err := docker.New()
-	if err != nil {
-		return nil, errkind.New(errkind.Engine, err)
-	}
-	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
-	err = eng.Ping(pctx)
-	cancel()
-	switch {
-	case ctx.Err() != nil:
-		err = errkind.New(errkind.Interrupted, context.Cause(ctx))
-	case err != nil:
-		err = errkind.New(errkind.Engine, err)
-	}
-	if err != nil {
-		_ = eng.Close()
-		return nil, err
-	}
-	return eng, nil
 }

@@ -73,7 +73,7 @@ func watchRound(opts *runOptions, so session.Options) watch.Plan {
 	return watch.Plan{
 		Roots:   watch.Roots(g, files...),
 		Exclude: session.Writes(g, so),
-		Run:     func(ctx context.Context) error { return session.Run(ctx, g, so, connectEngine) },
+		Run:     func(ctx context.Context) error { return session.Run(ctx, g, so, connect) },
 		// The lines between runs name changed paths: masked as a plan is.
 		Log: inspect.Masked(opts.Stderr, g),
 	}

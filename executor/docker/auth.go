@@ -20,6 +20,16 @@ type credentials struct {
 	source string // e.g. "credentials for ghcr.io from credential helper docker-credential-pass"
 }
 
+// RegistryAuth returns the X-Registry-Auth value ("" for anonymous) the
+// docker CLI would send for image's registry, and where it came from
+// (e.g. "with credentials for ghcr.io from auths in ~/.docker/config.json"),
+// for executor/swarm, which asks the registry for an image's digest
+// through a swarm manager. It never returns the secret in the source.
+func RegistryAuth(image string) (header, source string, err error) {
+	c, err := registryAuth(image)
+	return c.header, c.source, err
+}
+
 // registryAuth finds the credentials the docker CLI would use for image's
 // registry: $DOCKER_CONFIG/config.json or ~/.docker/config.json, with its
 // "credHelpers", "credsStore" and "auths" (helpers run as

@@ -26,25 +26,26 @@ import (
 //
 // An ssh:// host, from DOCKER_HOST or a context, goes through the docker
 // CLI's connection helper (ssh.go); the returned remote is nil otherwise.
-func contextOpts() ([]client.Opt, *sshRemote, error) {
+// verified says whether a context's TLS material (its CA) is used.
+func contextOpts() (opts []client.Opt, remote *sshRemote, verified bool, err error) {
 	if h := os.Getenv("DOCKER_HOST"); h != "" {
 		if strings.HasPrefix(h, "ssh://") {
 			r, opts, err := newSSHRemote(h)
-			return opts, r, err
+			return opts, r, false, err
 		}
-		return nil, nil, nil
+		return nil, nil, false, nil
 	}
 	configPath, _ := dockercfg.ConfigPath()
 	name, from := os.Getenv("DOCKER_CONTEXT"), "DOCKER_CONTEXT"
 	if name == "" {
 		cfg, err := dockercfg.LoadDefaultConfig()
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, nil // credentials will report a broken config where it matters
+			return nil, nil, false, nil // credentials will report a broken config where it matters
 		}
 		name, from = cfg.CurrentContext, "currentContext in "+configPath
 	}
 	if name == "" || name == "default" {
-		return nil, nil, nil
+		return nil, nil, false, nil
 	}
 	store := filepath.Join(filepath.Dir(configPath), "contexts")
 	sum := sha256.Sum256([]byte(name))
@@ -52,7 +53,7 @@ func contextOpts() ([]client.Opt, *sshRemote, error) {
 	metaPath := filepath.Join(store, "meta", id, "meta.json")
 	b, err := os.ReadFile(metaPath)
 	if err != nil {
-		return nil, nil, fmt.Errorf("docker context %q (%s): %w", name, from, err)
+		return nil, nil, false, fmt.Errorf("docker context %q (%s): %w", name, from, err)
 	}
 	var meta struct {
 		Endpoints struct {
@@ -63,26 +64,27 @@ func contextOpts() ([]client.Opt, *sshRemote, error) {
 		}
 	}
 	if err := json.Unmarshal(b, &meta); err != nil {
-		return nil, nil, fmt.Errorf("docker context %q: %s: %w", name, metaPath, err)
+		return nil, nil, false, fmt.Errorf("docker context %q: %s: %w", name, metaPath, err)
 	}
 	host := meta.Endpoints.Docker.Host
 	switch {
 	case host == "":
-		return nil, nil, fmt.Errorf("docker context %q: %s has no docker endpoint", name, metaPath)
+		return nil, nil, false, fmt.Errorf("docker context %q: %s has no docker endpoint", name, metaPath)
 	case strings.HasPrefix(host, "ssh://"):
 		r, opts, err := newSSHRemote(host)
 		if err != nil {
 			err = fmt.Errorf("docker context %q: %w", name, err)
 		}
-		return opts, r, err
+		return opts, r, false, err
 	case meta.Endpoints.Docker.SkipTLSVerify:
-		return nil, nil, fmt.Errorf("docker context %q skips TLS verification, which runjob does not do", name)
+		return nil, nil, false, fmt.Errorf("docker context %q skips TLS verification, which runjob does not do", name)
 	}
-	opts := []client.Opt{client.WithHost(host)}
+	opts = []client.Opt{client.WithHost(host)}
 	tls := filepath.Join(store, "tls", id, "docker")
 	if _, err := os.Stat(filepath.Join(tls, "ca.pem")); err == nil {
 		opts = append(opts, client.WithTLSClientConfig(filepath.Join(tls, "ca.pem"),
 			filepath.Join(tls, "cert.pem"), filepath.Join(tls, "key.pem")))
+		verified = true
 	}
-	return opts, nil, nil
+	return opts, nil, verified, nil
 }

@@ -12,6 +12,7 @@ package docker
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -26,6 +27,9 @@ import (
 type Engine struct {
 	cli *client.Client
 	ssh *sshRemote // an ssh:// engine (ssh.go), else nil
+	// verified: TLS that checks the daemon's certificate (DOCKER_CERT_PATH
+	// with DOCKER_TLS_VERIFY, or a context's CA).
+	verified bool
 	// CallTimeout bounds creating and starting a container (0:
 	// DefaultCallTimeout).
 	CallTimeout time.Duration
@@ -40,6 +44,10 @@ type Engine struct {
 
 	healthMu   sync.Mutex
 	healthRuns map[string]time.Time // Podman health checks runjob ran (podman_health.go)
+
+	swarmMu      sync.Mutex
+	swarmKnown   bool // swarmManager is known (from the ping or asked)
+	swarmManager bool
 }
 
 var _ executor.Engine = (*Engine)(nil)
@@ -47,7 +55,7 @@ var _ executor.Engine = (*Engine)(nil)
 // New returns an Engine configured from the environment like the docker CLI.
 // It does not contact the daemon; call Ping for that.
 func New(opts ...client.Opt) (*Engine, error) {
-	ctxOpts, remote, err := contextOpts()
+	ctxOpts, remote, ctxVerified, err := contextOpts()
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +64,39 @@ func New(opts ...client.Opt) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("docker client: %w", err)
 	}
-	return &Engine{cli: cli, ssh: remote}, nil
+	// client.FromEnv verifies the daemon's certificate only with both set.
+	envVerified := os.Getenv("DOCKER_CERT_PATH") != "" && os.Getenv("DOCKER_TLS_VERIFY") != ""
+	return &Engine{cli: cli, ssh: remote, verified: ctxVerified || envVerified}, nil
+}
+
+// FromClient returns an Engine over cli, configured by its caller: how
+// executor/swarm drives each node of a swarm, at the address the node's
+// label names, with the TLS material it chose. Call Ping before use, to
+// negotiate the API version.
+func FromClient(cli *client.Client) *Engine { return &Engine{cli: cli} }
+
+// VerifiesTLS reports whether the engine is reached over TLS that checks
+// the daemon's certificate against a CA: DOCKER_CERT_PATH with
+// DOCKER_TLS_VERIFY, or a docker context's TLS material. (ssh:// and
+// unix:// need none.)
+func (e *Engine) VerifiesTLS() bool { return e.verified }
+
+// Client returns the engine's API client, for executor/swarm, which speaks
+// the swarm API (nodes, services, tasks) to the same daemon.
+func (e *Engine) Client() *client.Client { return e.cli }
+
+// IsSwarmManager reports whether the daemon is a manager of a Docker
+// Swarm: as the last Ping said (the Swarm header of GET /_ping, API 1.42+),
+// else as GET /swarm answers (only a manager answers it). Any failure to
+// tell counts as no.
+func (e *Engine) IsSwarmManager(ctx context.Context) bool {
+	e.swarmMu.Lock()
+	defer e.swarmMu.Unlock()
+	if !e.swarmKnown {
+		_, err := e.cli.SwarmInspect(ctx, client.SwarmInspectOptions{})
+		e.swarmKnown, e.swarmManager = err == nil, err == nil
+	}
+	return e.swarmManager
 }
 
 // Close releases the client's connections.
@@ -77,9 +117,16 @@ func (e *Engine) APIVersion() string { return e.cli.ClientVersion() }
 
 // Ping checks the daemon answers and negotiates the API version.
 func (e *Engine) Ping(ctx context.Context) error {
-	if _, err := e.cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
+	res, err := e.cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true})
+	if err != nil {
 		return &UnreachableError{Host: e.Host(), Err: err}
 	}
+	if res.SwarmStatus != nil {
+		e.swarmMu.Lock()
+		e.swarmKnown, e.swarmManager = true, res.SwarmStatus.ControlAvailable
+		e.swarmMu.Unlock()
+	}
+
 	// The ping may have ridden a pooled connection to a daemon that is
 	// shutting down (see listening.go).
 	return e.listening(ctx)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -61,14 +62,24 @@ func ListCaches(ctx context.Context, inv executor.Inventory, o CacheOptions) err
 	if err != nil {
 		return err
 	}
+	// A cluster engine's caches live on nodes: a NODE column says which.
+	nodes := slices.ContainsFunc(cs, func(c executor.Cache) bool { return c.Node != "" })
 	tw := tabwriter.NewWriter(o.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PIPELINE\tCACHE\tSIZE\tLAST USE\tVOLUME")
+	head := "PIPELINE\tCACHE\tSIZE\tLAST USE\tVOLUME"
+	if nodes {
+		head += "\tNODE"
+	}
+	fmt.Fprintln(tw, head)
 	for _, c := range cs {
 		size := "?"
 		if c.Size >= 0 {
 			size = bytesize.Format(c.Size)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Pipeline, c.Cache, size, o.lastUse(c).Format(time.RFC3339), c.Name)
+		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s", c.Pipeline, c.Cache, size, o.lastUse(c).Format(time.RFC3339), c.Name)
+		if nodes {
+			line += "\t" + c.Node
+		}
+		fmt.Fprintln(tw, line)
 	}
 	return tw.Flush()
 }
@@ -88,6 +99,9 @@ func PruneCaches(ctx context.Context, inv executor.Inventory, o CacheOptions) er
 			continue
 		}
 		what := fmt.Sprintf("cache %s of pipeline %s (volume %s)", c.Cache, c.Pipeline, c.Name)
+		if c.Node != "" {
+			what = fmt.Sprintf("cache %s of pipeline %s (volume %s on %s)", c.Cache, c.Pipeline, c.Name, c.Node)
+		}
 		if o.DryRun {
 			fmt.Fprintf(o.Stdout, "would remove %s\n", what)
 			removed++

@@ -119,3 +119,35 @@ func TestPruneCachesInUse(t *testing.T) {
 		t.Errorf("ls on a failing engine = %v, want an engine error", err)
 	}
 }
+
+// nodeCaches is an Inventory whose caches live on nodes, as a cluster
+// engine's do.
+type nodeCaches struct{ executor.Inventory }
+
+func (nodeCaches) Caches(context.Context, string) ([]executor.Cache, error) {
+	return []executor.Cache{
+		{Name: "runjob-cache-p-deps", Pipeline: "p", Cache: "deps", Size: -1, Node: "rj-n1"},
+		{Name: "runjob-cache-p-deps", Pipeline: "p", Cache: "deps", Size: -1, Node: "rj-n3"},
+	}, nil
+}
+
+// On a cluster engine, ls says which node holds each cache (one may be
+// held by two); on one engine there is no such column.
+func TestListCachesNamesTheirNodes(t *testing.T) {
+	var out bytes.Buffer
+	if err := ListCaches(context.Background(), nodeCaches{}, CacheOptions{Stdout: &out, Locks: CacheLocks{Dir: t.TempDir()}}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 || !strings.HasSuffix(lines[0], "VOLUME               NODE") ||
+		!strings.HasSuffix(lines[1], "rj-n1") || !strings.HasSuffix(lines[2], "rj-n3") {
+		t.Fatalf("ls:\n%s", out.String())
+	}
+	out.Reset()
+	if err := ListCaches(context.Background(), cacheEngine(time.Now()), CacheOptions{Stdout: &out, Locks: CacheLocks{Dir: t.TempDir()}}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "NODE") {
+		t.Errorf("one engine's ls has a NODE column:\n%s", out.String())
+	}
+}

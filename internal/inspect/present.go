@@ -106,6 +106,9 @@ func notes(s *pipeline.Step) []string {
 	if s.Resources.CPUs > 0 {
 		out = append(out, "cpus "+strconv.FormatFloat(s.Resources.CPUs, 'f', -1, 64))
 	}
+	if len(s.Placement.Constraints) > 0 {
+		out = append(out, "placement "+strings.Join(s.Placement.Constraints, ", "))
+	}
 	if s.Network != "" {
 		// Set by the step or the pipeline's default; unset says nothing,
 		// so plans of pipelines without it read as before.

@@ -34,6 +34,7 @@ var layers = map[string]int{
 	"executor/fake":              3,
 	"report":                     3,
 	"executor/docker/dockertest": 4,
+	"executor/swarm":             4,
 	"internal/console":           4,
 	"internal/inspect":           4,
 	"internal/housekeeping":      4,
@@ -50,9 +51,15 @@ var layers = map[string]int{
 var stdlibOnly = []string{"pipeline", "artifacts", "mask", "internal/errkind", "internal/bytesize", "schema"}
 
 // dockerImporters are the only packages that may import executor/docker
-// (outside their own tests): the CLI, which connects to the engine, and the
-// test helpers that start engines.
-var dockerImporters = []string{"cmd/runjob", "executor/docker/dockertest", "bench"}
+// (outside their own tests): the CLI, which connects to the engine, the
+// swarm engine, which drives each node's engine with it, and the test
+// helpers that start engines.
+var dockerImporters = []string{"cmd/runjob", "executor/swarm", "executor/docker/dockertest", "bench"}
+
+// mobyImporters are the only packages that speak to moby: the Docker
+// engine, the swarm engine (the swarm API: nodes, services, tasks) and the
+// helpers that start engines.
+var mobyImporters = []string{"executor/docker", "executor/swarm", "executor/docker/dockertest"}
 
 type pkg struct {
 	ImportPath string
@@ -142,8 +149,8 @@ func violation(name string, layer int, imp string) string {
 		return fmt.Sprintf("%s (layer %d) imports %s (layer %d): imports must point down", name, layer, dep, layers[dep])
 	case !ok && strings.Contains(imp, ".") && slices.Contains(stdlibOnly, name):
 		return fmt.Sprintf("%s imports %s: it may import only the standard library", name, imp)
-	case !ok && strings.HasPrefix(imp, "github.com/moby/") && name != "executor/docker" && name != "executor/docker/dockertest":
-		return fmt.Sprintf("%s imports %s: only executor/docker speaks to moby", name, imp)
+	case !ok && strings.HasPrefix(imp, "github.com/moby/") && !slices.Contains(mobyImporters, name):
+		return fmt.Sprintf("%s imports %s: only %v speak to moby", name, imp, mobyImporters)
 	}
 	return ""
 }

@@ -95,6 +95,9 @@ func List(ctx context.Context, eng Engine, o Options) ([]Run, error) {
 		}
 		switch r.Kind {
 		case executor.ResourceContainer:
+			if r.Labels[executor.LabelStep] == "" && r.Labels[executor.LabelService] == "" {
+				continue // neither a step's nor a service's: an engine's own (a swarm's network anchor)
+			}
 			c := container(ctx, eng, r, now)
 			if o.Name != "" && c.Name != o.Name {
 				continue

@@ -51,6 +51,10 @@ func newRun(ctx context.Context, g *pipeline.Graph, o Options, b boundary, conne
 		return nil, err
 	}
 	r.eng = eng
+	if d, ok := eng.(Describer); ok {
+		log := view.Logger()
+		log.Info().Msg(d.Describe())
+	}
 	warnLeftovers(ctx, eng, view.Logger())
 	r.rec = startRecord(recordRoot(g), shown, r.id, r.stderr)
 	output, observer := executor.Output(view), executor.Observer(view)

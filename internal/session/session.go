@@ -35,6 +35,11 @@ type Engine interface {
 	Close() error
 }
 
+// Describer is an engine with a word for the start of a run: what it is
+// (executor/swarm: the manager and the nodes it reaches), or why it is not
+// what the user may expect. The run logs it, masked like every line.
+type Describer interface{ Describe() string }
+
 // Connect returns an engine that answered, or an errkind error saying why
 // there is none. cmd/runjob dials Docker; tests return the fake engine.
 type Connect func(ctx context.Context) (Engine, error)

@@ -196,6 +196,7 @@ var nestedSchemas = map[string]*hcl.BodySchema{
 	"cache":     cacheSchema,
 	"mount":     mountSchema,
 	"resources": resourcesSchema,
+	"placement": placementSchema,
 }
 
 // dedupDeps keeps the first dependency on each step.

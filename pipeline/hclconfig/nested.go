@@ -13,7 +13,8 @@ import (
 	"github.com/runjob/runjob/pipeline"
 )
 
-// decodeNested decodes a step's resources, artifact and input blocks.
+// decodeNested decodes a step's resources, placement, artifact, input,
+// mount and cache blocks.
 func (d *decoder) decodeNested(step *pipeline.Step, blocks hcl.Blocks, ctx *hcl.EvalContext) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	res := blocks.OfType("resources")
@@ -24,6 +25,14 @@ func (d *decoder) decodeNested(step *pipeline.Step, blocks hcl.Blocks, ctx *hcl.
 			continue
 		}
 		diags = append(diags, d.decodeResources(step, b, ctx)...)
+	}
+	for i, b := range blocks.OfType("placement") {
+		if i > 0 {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate placement block",
+				Detail: "A step has at most one placement block.", Subject: b.DefRange.Ptr()})
+			continue
+		}
+		diags = append(diags, d.decodePlacement(step, b, ctx)...)
 	}
 	for _, b := range blocks.OfType("artifact") {
 		a, dd := d.decodeArtifact(b, ctx)

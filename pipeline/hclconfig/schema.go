@@ -69,6 +69,7 @@ var stepSchema = &hcl.BodySchema{
 	},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "resources"},
+		{Type: "placement"},
 		{Type: "artifact", LabelNames: []string{"name"}},
 		{Type: "input", LabelNames: []string{"name"}},
 		{Type: "cache", LabelNames: []string{"name"}},
@@ -94,6 +95,12 @@ var resourcesSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "memory"},
 		{Name: "cpus"},
+	},
+}
+
+var placementSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "constraints", Required: true},
 	},
 }
 
