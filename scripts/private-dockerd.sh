@@ -26,16 +26,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for d in /usr/local/sbin /usr/sbin /sbin; do
-	case ":$PATH:" in *":$d:"*) ;; *) PATH=$PATH:$d ;; esac
-done
-export PATH
-
-log() { echo "private-dockerd: $*" >&2; }
-die() {
-	log "ERROR: $*"
-	exit 1
-}
+prog=private-dockerd
+# shellcheck source=SCRIPTDIR/lib/daemon.sh
+source "$here/lib/daemon.sh" # PATH, log, die
 
 [[ $# -eq 2 ]] || {
 	sed -n '6,14p' "$0" | sed 's/^# \{0,1\}//' >&2

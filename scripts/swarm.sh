@@ -29,16 +29,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for d in /usr/local/sbin /usr/sbin /sbin; do
-	case ":$PATH:" in *":$d:"*) ;; *) PATH=$PATH:$d ;; esac
-done
-export PATH
-
-log() { echo "swarm: $*" >&2; }
-die() {
-	log "ERROR: $*"
-	exit 1
-}
+prog=swarm
+# shellcheck source=SCRIPTDIR/lib/daemon.sh
+source "$here/lib/daemon.sh" # PATH, log, die
 
 [[ $# -ge 2 ]] || {
 	sed -n '6,20p' "$0" | sed 's/^# \{0,1\}//' >&2

@@ -18,7 +18,7 @@ func (e *Engine) Caches(ctx context.Context, pipeline string) ([]executor.Cache,
 	if pipeline != "" {
 		labels[executor.LabelPipeline] = pipeline
 	}
-	vols, err := e.cli.VolumeList(ctx, client.VolumeListOptions{Filters: labelFilter(labels)})
+	vols, err := e.cli.VolumeList(ctx, client.VolumeListOptions{Filters: LabelFilter(labels)})
 	if err != nil {
 		return nil, e.classify(ctx, fmt.Errorf("list volumes: %w", err))
 	}

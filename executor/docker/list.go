@@ -26,7 +26,7 @@ type Container struct {
 // an empty value matches any value of that label. Used to find what a run
 // left behind.
 func (e *Engine) Containers(ctx context.Context, labels map[string]string) ([]Container, error) {
-	res, err := e.cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: labelFilter(labels)})
+	res, err := e.cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: LabelFilter(labels)})
 	if err != nil {
 		return nil, e.classify(ctx, fmt.Errorf("list containers: %w", err))
 	}
@@ -56,14 +56,14 @@ func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]exe
 		out = append(out, executor.Resource{Kind: executor.ResourceContainer, ID: c.ID, Name: c.Name, Labels: c.Labels,
 			Created: c.Created, State: c.State})
 	}
-	nets, err := e.cli.NetworkList(ctx, client.NetworkListOptions{Filters: labelFilter(labels)})
+	nets, err := e.cli.NetworkList(ctx, client.NetworkListOptions{Filters: LabelFilter(labels)})
 	if err != nil {
 		return nil, e.classify(ctx, fmt.Errorf("list networks: %w", err))
 	}
 	for _, n := range nets.Items {
 		out = append(out, executor.Resource{Kind: executor.ResourceNetwork, ID: n.ID, Name: n.Name, Labels: n.Labels, Created: n.Created})
 	}
-	vols, err := e.cli.VolumeList(ctx, client.VolumeListOptions{Filters: labelFilter(labels)})
+	vols, err := e.cli.VolumeList(ctx, client.VolumeListOptions{Filters: LabelFilter(labels)})
 	if err != nil {
 		return nil, e.classify(ctx, fmt.Errorf("list volumes: %w", err))
 	}
@@ -84,7 +84,7 @@ func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]exe
 // images lists the images that carry the labels: the ones runjob built
 // (their parent layers carry none).
 func (e *Engine) images(ctx context.Context, labels map[string]string) ([]executor.Resource, error) {
-	res, err := e.cli.ImageList(ctx, client.ImageListOptions{Filters: labelFilter(labels)})
+	res, err := e.cli.ImageList(ctx, client.ImageListOptions{Filters: LabelFilter(labels)})
 	if err != nil {
 		return nil, e.classify(ctx, fmt.Errorf("list images: %w", err))
 	}
@@ -128,7 +128,9 @@ func (e *Engine) RemoveResource(ctx context.Context, r executor.Resource) error 
 	return nil
 }
 
-func labelFilter(labels map[string]string) client.Filters {
+// LabelFilter is the label filter of a listing: an empty value matches
+// any value of the label. executor/swarm lists each node with it too.
+func LabelFilter(labels map[string]string) client.Filters {
 	f := make(client.Filters)
 	for k, v := range labels {
 		if v == "" {

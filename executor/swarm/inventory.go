@@ -11,6 +11,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/runjob/runjob/executor"
+	"github.com/runjob/runjob/executor/docker"
 )
 
 // The inventory is the swarm's: the reservation services and overlay
@@ -28,7 +29,7 @@ const (
 // services first (removing one frees its node), then containers,
 // networks, volumes and images.
 func (e *Engine) Resources(ctx context.Context, labels map[string]string) ([]executor.Resource, error) {
-	f := labelFilter(labels)
+	f := docker.LabelFilter(labels)
 	svcs, err := e.api.ServiceList(ctx, client.ServiceListOptions{Filters: f})
 	if err != nil {
 		return nil, e.managerErr(ctx, fmt.Errorf("list services on the swarm manager: %w", err))
@@ -167,18 +168,4 @@ func (e *Engine) Caches(ctx context.Context, pipeline string) ([]executor.Cache,
 		}
 	}
 	return out, nil
-}
-
-// labelFilter is the label filter of a listing: an empty value matches
-// any value of the label.
-func labelFilter(labels map[string]string) client.Filters {
-	f := make(client.Filters)
-	for k, v := range labels {
-		if v == "" {
-			f.Add("label", k)
-		} else {
-			f.Add("label", k+"="+v)
-		}
-	}
-	return f
 }
