@@ -120,7 +120,7 @@ func (s *schedule) missAhead(ctx context.Context, d int, step *pipeline.Step) bo
 	if err != nil {
 		return false
 	}
-	entry, err := s.reuse.store.Lookup(key.Key)
+	entry, err := s.reuse.store.Peek(key.Key)
 	if entry != nil {
 		entry.Close()
 	}

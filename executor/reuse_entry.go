@@ -63,9 +63,9 @@ func (s *schedule) whyMissed(step string, key *reuseKey) {
 		log.Info().Msg("not reused: no earlier run of it is stored")
 		return
 	}
-	// List leaves the data out; a lookup of the one entry has it (and
-	// marks it used, which for the newest of the step is only fair).
-	entry, err := s.reuse.store.Lookup(newest.Key)
+	// List leaves the data out; a peek at the one entry has it, and
+	// leaves it as little used as it was.
+	entry, err := s.reuse.store.Peek(newest.Key)
 	if err != nil || entry == nil {
 		log.Info().Msg("not reused: not in the store")
 		return

@@ -65,6 +65,32 @@ func TestEvictionIsLRU(t *testing.T) {
 	}
 }
 
+// A peek reads an entry whole but does not make it recent: reading the
+// newest entry of a step to say why it missed must not keep that entry
+// from eviction.
+func TestPeekDoesNotMakeAnEntryRecent(t *testing.T) {
+	size := entrySize(t)
+	s := openStore(t, t.TempDir(), Options{MaxBytes: 2*size + size/2})
+	kb := blob{"b", strings.Repeat("x", 1000)}
+	put(t, s, "a", Meta{Step: "peeked"}, kb)
+	put(t, s, "b", Meta{}, kb)
+	e, err := s.Peek("a")
+	if err != nil || e == nil || e.Meta().Step != "peeked" {
+		t.Fatalf("peek: %v, %v", e, err)
+	}
+	if got, err := readAll(e); err != nil || got["b"] != kb.content {
+		t.Fatalf("peeked blob: %v, %v", got, err)
+	}
+	e.Close()
+	put(t, s, "c", Meta{}, kb)
+	if got := listKeys(t, s); !slices.Equal(got, []string{"b", "c"}) {
+		t.Fatalf("after c: %q, want b c (a, only peeked at, evicted)", got)
+	}
+	if e, err := s.Peek("missing"); e != nil || err != nil {
+		t.Fatalf("peek of a missing key: %v, %v", e, err)
+	}
+}
+
 func TestPruneOptions(t *testing.T) {
 	s := openStore(t, t.TempDir(), Options{})
 	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)

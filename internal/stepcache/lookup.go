@@ -31,7 +31,14 @@ func (e *TamperedError) Error() string {
 //
 // The hit is whole: every blob is opened here, so the Entry reads the
 // same content even if the entry is evicted or pruned meanwhile. Close it.
-func (s *Store) Lookup(key string) (*Entry, error) {
+func (s *Store) Lookup(key string) (*Entry, error) { return s.lookup(key, true) }
+
+// Peek is Lookup without marking the entry used: for reading an entry
+// that is not being reused (to say why another step missed, or to see
+// whether a step will hit), which must not keep it from eviction.
+func (s *Store) Peek(key string) (*Entry, error) { return s.lookup(key, false) }
+
+func (s *Store) lookup(key string, use bool) (*Entry, error) {
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
@@ -60,6 +67,9 @@ func (s *Store) Lookup(key string) (*Entry, error) {
 	case reason != "":
 		s.discard(key, here)
 		return nil, &TamperedError{Key: key, Reason: reason}
+	}
+	if !use {
+		return e, nil
 	}
 	e.meta.Used = time.Now()
 	if size, err := s.appendRecord(record{Op: "u", Key: key, Used: e.meta.Used.UnixNano()}); err == nil && size > compactAt {
