@@ -110,12 +110,14 @@ func (e *Engine) run(ctx context.Context, id string, stdout, stderr io.Writer) (
 
 // oomSettle bounds the wait for the daemon to record an OOM kill. It learns
 // of one from an asynchronous cgroup event, which can land just after the
-// container's exit is reported (seen on 20.10 about once in eight runs).
-const oomSettle = 500 * time.Millisecond
+// container's exit is reported (seen on 20.10 about once in eight runs),
+// and may then never show in inspect at all (oomEvent says why).
+const oomSettle = time.Second
 
-// exitStatus inspects the exited container: only inspect knows whether the
+// exitStatus inspects the exited container: the engine knows whether the
 // kernel's OOM killer ended the process. A 137 without the OOM flag is
-// re-inspected for a moment, so a late event still makes oom_killed.
+// re-inspected, and the daemon's event log asked for an "oom" event, for
+// a moment, so a late or overwritten flag still makes oom_killed.
 // Podman sends no such event: there a 137 under a memory limit carries a
 // caveat instead.
 func (e *Engine) exitStatus(ctx context.Context, id string) (executor.ExitStatus, error) {
@@ -127,7 +129,7 @@ func (e *Engine) exitStatus(ctx context.Context, id string) (executor.ExitStatus
 		}
 		st := ins.Container.State
 		exit := executor.ExitStatus{Code: st.ExitCode, OOMKilled: st.OOMKilled, ImageID: ins.Container.Image}
-		if st.OOMKilled || st.ExitCode != 137 || time.Now().After(deadline) {
+		if st.OOMKilled || st.ExitCode != 137 {
 			return exit, nil
 		}
 		if e.IsPodman(ctx) {
@@ -135,6 +137,10 @@ func (e *Engine) exitStatus(ctx context.Context, id string) (executor.ExitStatus
 			if h := ins.Container.HostConfig; h != nil && h.Memory > 0 {
 				exit.Caveat = PodmanOOMCaveat
 			}
+			return exit, nil
+		}
+		started, _ := time.Parse(time.RFC3339Nano, st.StartedAt)
+		if exit.OOMKilled = e.oomEvent(ctx, id, started); exit.OOMKilled || time.Now().After(deadline) {
 			return exit, nil
 		}
 		select {
