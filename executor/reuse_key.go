@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/runjob/runjob/artifacts/ignore"
 	"github.com/runjob/runjob/pipeline"
 )
 
@@ -88,11 +87,12 @@ func (s *schedule) inputParts(kp keyParts, step *pipeline.Step) error {
 			kp.add("input "+in.Name, in.To, "artifact", in.FromStep, in.FromArtifact, m)
 			continue
 		}
-		ig, err := ignore.Load(in.From)
+		// The same source and skip rule the copy into the container uses.
+		src, skip, err := s.inputSource(in)
 		if err != nil {
 			return fmt.Errorf("input %q: %w", in.Name, err)
 		}
-		digest, err := s.reuse.store.TreeDigest(in.From, ig.Skip)
+		digest, err := s.reuse.store.TreeDigest(src, skip)
 		if err != nil {
 			return fmt.Errorf("input %q: %w", in.Name, err)
 		}
