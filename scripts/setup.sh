@@ -13,9 +13,12 @@
 #
 # Idempotent; takes well under a second when everything is already in place.
 #
-# Usage: scripts/setup.sh [--check]
-#   --check  also run the bridge-network smoke test when the engine was
-#            already up (it always runs right after this script starts dockerd)
+# Usage: scripts/setup.sh [--check | --restart]
+#   --check    also run the bridge-network smoke test when the engine was
+#              already up (it always runs right after this script starts dockerd)
+#   --restart  stop the dockerd this script started (by the pid in its
+#              pidfile; SIGKILL after 30s), then start it again as above.
+#              internal/testrun does so when that dockerd has deadlocked.
 #
 # Environment:
 #   RUNJOB_DOCKERD_ARGS     extra dockerd flags (word-split), e.g. "--storage-driver=vfs"
@@ -45,12 +48,13 @@ for d in /usr/local/sbin /usr/sbin /sbin; do
 done
 export PATH
 
-check=0
+check=0 restart=0
 for arg in "$@"; do
 	case "$arg" in
 	--check) check=1 ;;
+	--restart) restart=1 ;;
 	-h | --help)
-		sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -260,6 +264,21 @@ ensure_tool() {
 ensure_tool chromium chromium "the HTML report browser test"
 ensure_tool tmux tmux "the tty output test"
 ensure_tool sshd openssh-server "the ssh engine test"
+
+# stop_for_restart: end the dockerd of DOCKERD_PIDFILE and the containerd it
+# started (a SIGKILLed dockerd leaves it running), so that step 4 below
+# starts both afresh.
+stop_for_restart() {
+	local pid cpid
+	is_root_debian || die "--restart: only as root on Debian, for the dockerd this script starts"
+	pid=$(cat "$DOCKERD_PIDFILE" 2>/dev/null || true)
+	pid_is "$pid" dockerd || die "--restart: $DOCKERD_PIDFILE names no running dockerd: nothing of this script's to restart"
+	cpid=$(cat /var/run/docker/containerd/containerd.pid 2>/dev/null || true)
+	log "--restart: stopping dockerd (pid $pid)"
+	end_pid "$pid" dockerd 30
+	end_pid "$cpid" containerd 15
+}
+((restart)) && stop_for_restart
 
 # ---------------------------------------------------------------------------
 # 1. Is an engine already there?

@@ -44,11 +44,12 @@ var layers = map[string]int{
 	"internal/session":           5,
 	"cmd/runjob":                 6,
 	"bench":                      6,
+	"internal/testrun":           6,
 }
 
 // stdlibOnly packages import nothing outside the standard library.
 // (artifacts/ignore uses go-git's gitignore matcher, deliberately.)
-var stdlibOnly = []string{"pipeline", "artifacts", "mask", "internal/errkind", "internal/bytesize", "schema"}
+var stdlibOnly = []string{"pipeline", "artifacts", "mask", "internal/errkind", "internal/bytesize", "schema", "internal/testrun"}
 
 // dockerImporters are the only packages that may import executor/docker
 // (outside their own tests): the CLI, which connects to the engine, the

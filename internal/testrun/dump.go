@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The one engine fault testrun recovers from: Docker 20.10's libnetwork
+// takes its network lock, then its controller lock, in getSvcRecords (a
+// container leaving a network), and the controller lock, then the network
+// lock (through network.ID), in processEndpointDelete (an endpoint of
+// another container on that network going away). Two containers leaving
+// one network at the same moment can leave both waiting for ever; from then
+// on the daemon answers pings but creates, starts, removes and lists
+// networks no more, for every client, until it is restarted. Upstream:
+// moby/moby#42545, fixed in libnetwork after 20.10.24, the version Debian 12
+// ships. runjob's own handling of it (a run ends with exit 3 and says the
+// engine is stuck) is tested by executor/docker's TestStuck* tests.
+var deadlockFrames = [2]string{
+	"libnetwork.(*network).getSvcRecords",
+	"libnetwork.(*controller).processEndpointDelete",
+}
+
+// goroutine is one block of a goroutine dump: its header line
+// ("goroutine 12 [semacquire, 3 minutes]:") and its frames.
+type goroutine struct {
+	header string
+	frames []string
+}
+
+// waitsOnLock reports whether g is parked acquiring a sync.Mutex.
+func (g goroutine) waitsOnLock() bool {
+	if !strings.Contains(g.header, "[semacquire") {
+		return false
+	}
+	// The first frames are the runtime's and sync's: (*Mutex).Lock,
+	// lockSlow, runtime_SemacquireMutex, whichever were not inlined.
+	for _, f := range g.frames {
+		if strings.HasPrefix(f, "sync.") && strings.Contains(f, "Mutex") {
+			return true
+		}
+	}
+	return false
+}
+
+func (g goroutine) calls(fn string) bool {
+	for _, f := range g.frames {
+		if strings.Contains(f, fn) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseDump splits a Go goroutine dump (what dockerd writes on SIGUSR1)
+// into goroutines; each frame keeps only its function line.
+func parseDump(dump string) []goroutine {
+	var gs []goroutine
+	for _, block := range strings.Split(strings.ReplaceAll(dump, "\r\n", "\n"), "\n\n") {
+		lines := strings.Split(strings.TrimSpace(block), "\n")
+		if !strings.HasPrefix(lines[0], "goroutine ") {
+			continue
+		}
+		g := goroutine{header: lines[0]}
+		for _, l := range lines[1:] {
+			if !strings.HasPrefix(l, "\t") { // file:line lines are indented
+				g.frames = append(g.frames, l)
+			}
+		}
+		gs = append(gs, g)
+	}
+	return gs
+}
+
+// knownDeadlock reports whether dump shows the libnetwork deadlock: a
+// goroutine waiting for a lock in each of deadlockFrames. evidence names
+// them, for the log.
+func knownDeadlock(dump string) (evidence string, ok bool) {
+	var found [2]*goroutine
+	gs := parseDump(dump)
+	for i := range gs {
+		for k, fn := range deadlockFrames {
+			if found[k] == nil && gs[i].waitsOnLock() && gs[i].calls(fn) {
+				found[k] = &gs[i]
+			}
+		}
+	}
+	if found[0] == nil || found[1] == nil {
+		return "", false
+	}
+	return fmt.Sprintf("%s waits for a lock in %s; %s waits for a lock in %s",
+		strings.TrimSuffix(found[0].header, ":"), deadlockFrames[0],
+		strings.TrimSuffix(found[1].header, ":"), deadlockFrames[1]), true
+}
