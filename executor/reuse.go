@@ -71,6 +71,10 @@ func (s *schedule) tryReuse(ctx context.Context, i int, step *pipeline.Step) *St
 		return nil
 	}
 	log := s.e.log.With().Str("step", step.Name).Logger()
+	// Computed again even when missAhead computed it: host inputs are
+	// copied at this turn, maybe minutes later (watch mode edits meanwhile),
+	// and the stored entry must carry the key of what was copied. The
+	// stat cache makes the second walk cheap.
 	key, err := s.reuseKey(ctx, i, step)
 	if err != nil {
 		log.Info().Err(err).Msg("not reused: its key could not be computed")

@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/runjob/runjob/pipeline"
@@ -74,9 +75,9 @@ func (s *schedule) reuseKey(ctx context.Context, i int, step *pipeline.Step) (*r
 	return kp.seal(s.reuse.store.HashKey(), imageID), nil
 }
 
-// inputParts adds the content of what the step reads: each input (a host
-// tree as packing it would copy it, honouring .runjobignore, or the
-// manifest of the upstream artifact) and each read-only mount.
+// inputParts adds the content of what the step reads: each input (the
+// manifest of the upstream artifact, or a host tree: hostParts) and each
+// read-only mount.
 func (s *schedule) inputParts(kp keyParts, step *pipeline.Step) error {
 	for _, in := range step.Inputs {
 		if in.FromStep != "" {
@@ -85,6 +86,17 @@ func (s *schedule) inputParts(kp keyParts, step *pipeline.Step) error {
 				return fmt.Errorf("input %q: artifact %q of step %q was not exported in this run", in.Name, in.FromArtifact, in.FromStep)
 			}
 			kp.add("input "+in.Name, in.To, "artifact", in.FromStep, in.FromArtifact, m)
+		}
+	}
+	return s.hostParts(kp, step)
+}
+
+// hostParts adds what the step reads from the host: each host input's tree
+// as packing it would copy it (honouring .runjobignore), and each
+// read-only mount's.
+func (s *schedule) hostParts(kp keyParts, step *pipeline.Step) error {
+	for _, in := range step.Inputs {
+		if in.FromStep != "" {
 			continue
 		}
 		// The same source and skip rule the copy into the container uses.
@@ -106,6 +118,30 @@ func (s *schedule) inputParts(kp keyParts, step *pipeline.Step) error {
 		kp.add("mount "+m.Target, strconv.FormatBool(m.ReadOnly), digest)
 	}
 	return nil
+}
+
+// hostChanged names the first host input or mount (by key part) whose
+// content is no longer what key was computed over: it was edited while
+// the step ran (say, in watch mode), so what the step produced may come
+// from either content, and must not be stored under that key. A tree
+// that can no longer be read counts as changed.
+func (s *schedule) hostChanged(step *pipeline.Step, key *reuseKey) string {
+	kp := keyParts{}
+	if err := s.hostParts(kp, step); err != nil {
+		return "host inputs"
+	}
+	now := kp.seal(s.reuse.store.HashKey(), key.ImageID)
+	names := make([]string, 0, len(now.Parts))
+	for name := range now.Parts {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if key.Parts[name] != now.Parts[name] {
+			return name
+		}
+	}
+	return ""
 }
 
 // cmpNetwork and cmpWhen spell a default the one way, so that writing it

@@ -130,6 +130,13 @@ func (s *schedule) commitSave(i int, step *pipeline.Step, r *StepResult) {
 		return
 	}
 	s.reuse.work.Go(func() {
+		// Off the critical path: with the stat cache, an unchanged tree
+		// costs a walk of its metadata.
+		if part := s.hostChanged(step, sv.key); part != "" {
+			_ = sv.pending.Abort()
+			log.Info().Msgf("not stored for reuse: its %s changed while it ran", part)
+			return
+		}
 		if err := s.writeEntry(i, step, r, sv); err != nil {
 			_ = sv.pending.Abort()
 			log.Warn().Err(err).Msg("not stored for reuse")

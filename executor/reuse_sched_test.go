@@ -167,3 +167,45 @@ func TestReuseMissIsCreatedAhead(t *testing.T) {
 		t.Fatalf("warm run: %s, created %v", statuses(res), created(eng2))
 	}
 }
+
+// A host input edited while its step runs (watch mode: a save in the
+// editor) keeps the run from being stored: the key was computed over the
+// old content, and what the step made may come from the new. Back at the
+// old content, the step runs again rather than being reused from that run.
+func TestReuseNotStoredWhenAnInputChangesWhileItRuns(t *testing.T) {
+	re := newReuseEnv(t)
+	src := filepath.Join(t.TempDir(), "main.c")
+	if err := os.WriteFile(src, []byte("int main() { return 0; }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := &pipeline.Pipeline{Name: "edit", Steps: []*pipeline.Step{
+		{Name: "build", Image: "img", Reuse: true, Inputs: []pipeline.Input{{Name: "src", From: src, To: "/src/main.c"}}},
+	}}
+	g, err := pipeline.NewGraph(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := executor.WithObserver(executor.ObserverFunc(func(ev executor.Event) {
+		if ev.Kind == executor.EventStepStarted {
+			if err := os.WriteFile(src, []byte("int main() { return 1; }\n"), 0o644); err != nil {
+				t.Error(err)
+			}
+		}
+	}))
+	res, _, log := re.run(g, nil, edit)
+	if got := statuses(res); got != "build=ok" {
+		t.Fatalf("first run: %s", got)
+	}
+	if !strings.Contains(log, "not stored for reuse: its input src changed while it ran") {
+		t.Errorf("the log does not say why build was not stored:\n%s", log)
+	}
+	if err := os.WriteFile(src, []byte("int main() { return 0; }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, _, _ := re.run(g, nil); statuses(res) != "build=ok" {
+		t.Fatalf("back at the old content: %s, want build run again", statuses(res))
+	}
+	if res, _, _ := re.run(g, nil); statuses(res) != "build=reused" {
+		t.Fatalf("unchanged since: %s, want build reused", statuses(res))
+	}
+}
