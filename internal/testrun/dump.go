@@ -6,19 +6,27 @@ import (
 )
 
 // The one engine fault testrun recovers from: Docker 20.10's libnetwork
-// takes its network lock, then its controller lock, in getSvcRecords (a
-// container leaving a network), and the controller lock, then the network
-// lock (through network.ID), in processEndpointDelete (an endpoint of
-// another container on that network going away). Two containers leaving
-// one network at the same moment can leave both waiting for ever; from then
-// on the daemon answers pings but creates, starts, removes and lists
-// networks no more, for every client, until it is restarted. Upstream:
-// moby/moby#42545, fixed in libnetwork after 20.10.24, the version Debian 12
-// ships. runjob's own handling of it (a run ends with exit 3 and says the
-// engine is stuck) is tested by executor/docker's TestStuck* tests.
-var deadlockFrames = [2]string{
-	"libnetwork.(*network).getSvcRecords",
+// takes a network's lock, then the controller's, in getSvcRecords (a
+// container leaving a network), and the controller's, then the network's
+// (through network.ID), in addSvcRecords and deleteSvcRecords (the
+// controller's watch loop updating the network's service records as
+// another container's endpoint comes or goes). Two containers on one
+// network doing so at the same moment can leave both waiting for ever;
+// from then on the daemon answers pings but creates, starts, removes and
+// lists networks no more, for every client, until it is restarted.
+// Upstream: moby/moby#42545, fixed in libnetwork after 20.10.24, the
+// version Debian 12 ships. runjob's own handling of it (a run ends with
+// exit 3 and says the engine is stuck) is tested by executor/docker's
+// TestStuck* tests.
+const leaveSide = "libnetwork.(*network).getSvcRecords"
+
+// updateSides are the functions of the other side, any of which may be on
+// the waiting goroutine's stack.
+var updateSides = []string{
+	"libnetwork.(*network).deleteSvcRecords",
+	"libnetwork.(*network).addSvcRecords",
 	"libnetwork.(*controller).processEndpointDelete",
+	"libnetwork.(*controller).processEndpointCreate",
 }
 
 // goroutine is one block of a goroutine dump: its header line
@@ -73,22 +81,31 @@ func parseDump(dump string) []goroutine {
 }
 
 // knownDeadlock reports whether dump shows the libnetwork deadlock: a
-// goroutine waiting for a lock in each of deadlockFrames. evidence names
-// them, for the log.
+// goroutine waiting for a lock in leaveSide and one in an updateSide.
+// evidence names them, for the log.
 func knownDeadlock(dump string) (evidence string, ok bool) {
-	var found [2]*goroutine
+	var leave, update *goroutine
+	var fn string
 	gs := parseDump(dump)
 	for i := range gs {
-		for k, fn := range deadlockFrames {
-			if found[k] == nil && gs[i].waitsOnLock() && gs[i].calls(fn) {
-				found[k] = &gs[i]
+		g := &gs[i]
+		if !g.waitsOnLock() {
+			continue
+		}
+		if leave == nil && g.calls(leaveSide) {
+			leave = g
+			continue
+		}
+		for _, f := range updateSides {
+			if update == nil && g.calls(f) {
+				update, fn = g, f
 			}
 		}
 	}
-	if found[0] == nil || found[1] == nil {
+	if leave == nil || update == nil {
 		return "", false
 	}
 	return fmt.Sprintf("%s waits for a lock in %s; %s waits for a lock in %s",
-		strings.TrimSuffix(found[0].header, ":"), deadlockFrames[0],
-		strings.TrimSuffix(found[1].header, ":"), deadlockFrames[1]), true
+		strings.TrimSuffix(leave.header, ":"), leaveSide,
+		strings.TrimSuffix(update.header, ":"), fn), true
 }

@@ -40,10 +40,20 @@ func TestKnownDeadlockIsRecognised(t *testing.T) {
 	if !ok {
 		t.Fatal("the deadlock dump was not recognised")
 	}
-	for _, want := range []string{"goroutine 8812 [semacquire, 4 minutes]", "getSvcRecords", "goroutine 150 [semacquire, 4 minutes]", "processEndpointDelete"} {
+	for _, want := range []string{"goroutine 8812 [semacquire, 4 minutes]", "getSvcRecords", "goroutine 150 [semacquire, 4 minutes]", "deleteSvcRecords"} {
 		if !strings.Contains(ev, want) {
 			t.Errorf("evidence %q lacks %q", ev, want)
 		}
+	}
+}
+
+// The watch loop's other path, a container joining (processEndpointCreate,
+// addSvcRecords), takes the locks in the same inverted order.
+func TestTheJoinSideIsRecognisedToo(t *testing.T) {
+	dump := strings.NewReplacer("deleteSvcRecords", "addSvcRecords", "processEndpointDelete", "processEndpointCreate").
+		Replace(readFixture(t, "deadlock.txt"))
+	if ev, ok := knownDeadlock(dump); !ok || !strings.Contains(ev, "addSvcRecords") {
+		t.Fatalf("join side: %q, %v", ev, ok)
 	}
 }
 
@@ -57,6 +67,11 @@ func TestOtherDumpsAreNotTheDeadlock(t *testing.T) {
 	oneSide := strings.Replace(dump, "goroutine 150 [semacquire, 4 minutes]:", "goroutine 150 [runnable]:", 1)
 	if ev, ok := knownDeadlock(oneSide); ok {
 		t.Errorf("one waiting side taken for the deadlock: %s", ev)
+	}
+	leaveOnly := strings.Replace(dump, "libnetwork.(*network).deleteSvcRecords", "libnetwork.(*network).other", 1)
+	leaveOnly = strings.Replace(leaveOnly, "libnetwork.(*controller).processEndpointDelete", "libnetwork.(*controller).other", 1)
+	if ev, ok := knownDeadlock(leaveOnly); ok {
+		t.Errorf("a leave waiting alone taken for the deadlock: %s", ev)
 	}
 	if _, ok := knownDeadlock(""); ok {
 		t.Error("an empty dump taken for the deadlock")
