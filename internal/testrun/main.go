@@ -43,7 +43,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: testrun [-rounds N] [-max-restarts N] -- GO-TEST-ARGS...")
 		os.Exit(2)
 	}
-	r := runner{goCmd: "go", rounds: *rounds, w: newWatchdog(*maxRestarts), clean: cleanLeftovers}
+	r := runner{goCmd: "go", rounds: *rounds, w: newWatchdog(*maxRestarts), clean: cleanLeftovers, stdout: os.Stdout}
 	os.Exit(r.run(flag.Args()))
 }
 
@@ -82,12 +82,14 @@ func envOr(k, def string) string {
 }
 
 // runner runs go test rounds: goCmd test, w watching the engine (nil: no
-// watchdog, and no second round), clean between rounds.
+// watchdog, and no second round), clean between rounds; go test's output
+// goes to stdout.
 type runner struct {
 	goCmd  string
 	rounds int
 	w      *watchdog
 	clean  func()
+	stdout io.Writer
 }
 
 // run runs go test with args, and again on the packages that failed while
@@ -123,7 +125,7 @@ func (r runner) goTest(args []string) (code int, failed []string) {
 	}
 	var out bytes.Buffer
 	cmd := exec.Command(r.goCmd, append([]string{"test"}, args...)...)
-	cmd.Stdout = io.MultiWriter(os.Stdout, &out)
+	cmd.Stdout = io.MultiWriter(r.stdout, &out)
 	cmd.Stderr = os.Stderr
 	err := cmd.Run()
 	var exit *exec.ExitError

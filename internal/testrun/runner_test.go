@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,7 +54,7 @@ func fakeRunner(t *testing.T, w *watchdog) (runner, string) {
 	if err := os.WriteFile(goCmd, []byte(fakeGo), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return runner{goCmd: goCmd, rounds: 3, w: w, clean: func() {}}, dir
+	return runner{goCmd: goCmd, rounds: 3, w: w, clean: func() {}, stdout: io.Discard}, dir
 }
 
 func calls(t *testing.T, dir string) []string {

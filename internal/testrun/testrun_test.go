@@ -33,14 +33,15 @@ func readFixture(t *testing.T, name string) string {
 	return string(b)
 }
 
-// deadlock.txt is a real dockerd 20.10.24 dump (healthy.txt) with the two
-// goroutines of the deadlock as that daemon's stacks show them.
+// deadlock.txt is a real dockerd 20.10.24 deadlocked so: a private daemon
+// that 12 loops of `docker run --rm --network n busybox true` stopped after
+// about 2,350 containers (healthy.txt is the shared engine's, idle).
 func TestKnownDeadlockIsRecognised(t *testing.T) {
 	ev, ok := knownDeadlock(readFixture(t, "deadlock.txt"))
 	if !ok {
 		t.Fatal("the deadlock dump was not recognised")
 	}
-	for _, want := range []string{"goroutine 8812 [semacquire, 4 minutes]", "getSvcRecords", "goroutine 150 [semacquire, 4 minutes]", "deleteSvcRecords"} {
+	for _, want := range []string{"goroutine 71214 [semacquire]", "getSvcRecords", "goroutine 46 [semacquire]", "processEndpointDelete"} {
 		if !strings.Contains(ev, want) {
 			t.Errorf("evidence %q lacks %q", ev, want)
 		}
@@ -50,9 +51,8 @@ func TestKnownDeadlockIsRecognised(t *testing.T) {
 // The watch loop's other path, a container joining (processEndpointCreate,
 // addSvcRecords), takes the locks in the same inverted order.
 func TestTheJoinSideIsRecognisedToo(t *testing.T) {
-	dump := strings.NewReplacer("deleteSvcRecords", "addSvcRecords", "processEndpointDelete", "processEndpointCreate").
-		Replace(readFixture(t, "deadlock.txt"))
-	if ev, ok := knownDeadlock(dump); !ok || !strings.Contains(ev, "addSvcRecords") {
+	dump := strings.ReplaceAll(readFixture(t, "deadlock.txt"), "processEndpointDelete", "processEndpointCreate")
+	if ev, ok := knownDeadlock(dump); !ok || !strings.Contains(ev, "processEndpointCreate") {
 		t.Fatalf("join side: %q, %v", ev, ok)
 	}
 }
@@ -64,12 +64,11 @@ func TestOtherDumpsAreNotTheDeadlock(t *testing.T) {
 		t.Errorf("healthy dump taken for the deadlock: %s", ev)
 	}
 	dump := readFixture(t, "deadlock.txt")
-	oneSide := strings.Replace(dump, "goroutine 150 [semacquire, 4 minutes]:", "goroutine 150 [runnable]:", 1)
+	oneSide := strings.Replace(dump, "goroutine 46 [semacquire]:", "goroutine 46 [runnable]:", 1)
 	if ev, ok := knownDeadlock(oneSide); ok {
 		t.Errorf("one waiting side taken for the deadlock: %s", ev)
 	}
-	leaveOnly := strings.Replace(dump, "libnetwork.(*network).deleteSvcRecords", "libnetwork.(*network).other", 1)
-	leaveOnly = strings.Replace(leaveOnly, "libnetwork.(*controller).processEndpointDelete", "libnetwork.(*controller).other", 1)
+	leaveOnly := strings.ReplaceAll(dump, "libnetwork.(*controller).processEndpointDelete", "libnetwork.(*controller).other")
 	if ev, ok := knownDeadlock(leaveOnly); ok {
 		t.Errorf("a leave waiting alone taken for the deadlock: %s", ev)
 	}
