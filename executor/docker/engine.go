@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -41,6 +42,9 @@ type Engine struct {
 	flavorKnown bool
 	podman      bool   // Podman's Docker-compatible API (podman.go)
 	libpodAPI   string // its own API's version, e.g. 4.3.1
+	// version is the daemon's version (e.g. 20.10.24+dfsg1), once the
+	// flavor is known; a StuckError names it.
+	version atomic.Value
 
 	healthMu   sync.Mutex
 	healthRuns map[string]time.Time // Podman health checks runjob ran (podman_health.go)

@@ -44,6 +44,7 @@ func (e *Engine) IsPodman(ctx context.Context) bool {
 		}
 		i := slices.IndexFunc(v.Components, func(c system.ComponentVersion) bool { return c.Name == podmanComponent })
 		e.podman, e.flavorKnown = i >= 0, true
+		e.version.Store(v.Version)
 		if e.podman {
 			// Podman's own endpoints live under /v<its API version>/libpod.
 			e.libpodAPI = cmp.Or(v.Components[i].Details["APIVersion"], v.Components[i].Version)

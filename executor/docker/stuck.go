@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -25,11 +26,18 @@ type StuckError struct {
 	Host  string
 	Op    string
 	After time.Duration
+	// Version is the daemon's, when known: on 20.10 the message names the
+	// deadlock that most likely stopped it.
+	Version string
 }
 
 func (e *StuckError) Error() string {
-	return fmt.Sprintf("the Docker engine at %s did not finish %s within %s: it answers pings but is stuck; restarting dockerd may help",
+	msg := fmt.Sprintf("the Docker engine at %s did not finish %s within %s: it answers pings but is stuck; restarting dockerd may help",
 		e.Host, e.Op, e.After)
+	if strings.HasPrefix(e.Version, "20.10.") {
+		msg += fmt.Sprintf(" (on Docker %s this is most likely its network controller's deadlock when containers on one network exit at once, moby/moby#42545: only a restart ends it, and Engine 23.0 or later is free of it)", e.Version)
+	}
+	return msg
 }
 
 // Unavailable marks the error for cerrdefs.IsUnavailable.
@@ -57,7 +65,8 @@ func (e *Engine) bounded(ctx context.Context, op string, call func(context.Conte
 	defer cancel()
 	err := call(bctx)
 	if err != nil && ctx.Err() == nil && context.Cause(bctx) == errStuck {
-		return &StuckError{Host: e.Host(), Op: op, After: limit}
+		v, _ := e.version.Load().(string)
+		return &StuckError{Host: e.Host(), Op: op, After: limit, Version: v}
 	}
 	return err
 }

@@ -88,7 +88,29 @@ func runStalled(t *testing.T, stall string) *executor.Result {
 	if got, want := statuses(res), "s=error next=cancelled"; got != want {
 		t.Fatalf("statuses = %s, want %s", got, want)
 	}
+	// On Docker 20.10 the message names the deadlock that most likely
+	// stopped it; on any other engine (Podman's) it does not.
+	version, _, verr := eng.ServerVersion(context.Background())
+	if verr != nil {
+		t.Fatal(verr)
+	}
+	if hint := strings.Contains(err.Error(), "moby/moby#42545"); hint != strings.HasPrefix(version, "20.10.") {
+		t.Errorf("engine %s, message %q: the deadlock hint is wrong", version, err)
+	}
 	return res
+}
+
+func TestStuckErrorNamesTheDeadlockOn2010(t *testing.T) {
+	e := &docker.StuckError{Host: "unix:///var/run/docker.sock", Op: "starting container abc", After: time.Minute, Version: "20.10.24+dfsg1"}
+	want := "the Docker engine at unix:///var/run/docker.sock did not finish starting container abc within 1m0s: it answers pings but is stuck; restarting dockerd may help" +
+		" (on Docker 20.10.24+dfsg1 this is most likely its network controller's deadlock when containers on one network exit at once, moby/moby#42545: only a restart ends it, and Engine 23.0 or later is free of it)"
+	if e.Error() != want {
+		t.Errorf("20.10:\n got %q\nwant %q", e.Error(), want)
+	}
+	e.Version = "24.0.7"
+	if strings.Contains(e.Error(), "#42545") {
+		t.Errorf("24.0: %q", e.Error())
+	}
 }
 
 // A daemon that answers pings but never finishes a start ends the run with

@@ -8,25 +8,29 @@ import (
 // The one engine fault testrun recovers from: Docker 20.10's libnetwork
 // takes a network's lock, then the controller's, in getSvcRecords (a
 // container leaving a network), and the controller's, then the network's
-// (through network.ID), in addSvcRecords and deleteSvcRecords (the
-// controller's watch loop updating the network's service records as
-// another container's endpoint comes or goes). Two containers on one
-// network doing so at the same moment can leave both waiting for ever;
-// from then on the daemon answers pings but creates, starts, removes and
-// lists networks no more, for every client, until it is restarted.
-// Upstream: moby/moby#42545, fixed in libnetwork after 20.10.24, the
-// version Debian 12 ships. runjob's own handling of it (a run ends with
-// exit 3 and says the engine is stuck) is tested by executor/docker's
-// TestStuck* tests.
+// (through network.ID) in the functions of controllerFirst: the watch loop
+// updating a network's service records as another container's endpoint
+// comes or goes, and the embedded DNS server's lookups. Two containers on
+// one network doing so at the same moment can leave both waiting for
+// ever; from then on the daemon answers pings but creates, starts,
+// removes and lists networks no more, for every client, until it is
+// restarted. Upstream: moby/moby#42545 and #42569, in Engine 23.0; the
+// 20.10 backport (moby/libnetwork#2679) came after 20.10.24, the version
+// Debian 12 ships. runjob's own handling of it (a run ends with exit 3 and
+// says the engine is stuck) is tested by executor/docker's TestStuck*
+// tests.
 const leaveSide = "libnetwork.(*network).getSvcRecords"
 
-// updateSides are the functions of the other side, any of which may be on
-// the waiting goroutine's stack.
-var updateSides = []string{
-	"libnetwork.(*network).deleteSvcRecords",
-	"libnetwork.(*network).addSvcRecords",
+// controllerFirst are the functions of the other side, any of which may be
+// on the waiting goroutine's stack.
+var controllerFirst = []string{
 	"libnetwork.(*controller).processEndpointDelete",
 	"libnetwork.(*controller).processEndpointCreate",
+	"libnetwork.(*network).deleteSvcRecords",
+	"libnetwork.(*network).addSvcRecords",
+	"libnetwork.(*network).ResolveName",
+	"libnetwork.(*network).ResolveIP",
+	"libnetwork.(*network).ResolveService",
 }
 
 // goroutine is one block of a goroutine dump: its header line
@@ -81,7 +85,7 @@ func parseDump(dump string) []goroutine {
 }
 
 // knownDeadlock reports whether dump shows the libnetwork deadlock: a
-// goroutine waiting for a lock in leaveSide and one in an updateSide.
+// goroutine waiting for a lock in leaveSide and one in controllerFirst.
 // evidence names them, for the log.
 func knownDeadlock(dump string) (evidence string, ok bool) {
 	var leave, update *goroutine
@@ -96,7 +100,7 @@ func knownDeadlock(dump string) (evidence string, ok bool) {
 			leave = g
 			continue
 		}
-		for _, f := range updateSides {
+		for _, f := range controllerFirst {
 			if update == nil && g.calls(f) {
 				update, fn = g, f
 			}
