@@ -86,17 +86,8 @@ func (e *Engine) run(ctx context.Context, id string, stdout, stderr io.Writer) (
 		return executor.ExitStatus{}, ctx.Err()
 	}
 
-	select {
-	case r := <-wait.Result:
-		if r.Error != nil && r.Error.Message != "" {
-			return executor.ExitStatus{}, fmt.Errorf("wait: %s", r.Error.Message)
-		}
-	case err := <-wait.Error:
-		return executor.ExitStatus{}, fmt.Errorf("wait: %w", err)
-	case <-beat.lost:
-		return executor.ExitStatus{}, beat.err
-	case <-ctx.Done():
-		return executor.ExitStatus{}, ctx.Err()
+	if err := e.waited(ctx, id, wait, beat); err != nil {
+		return executor.ExitStatus{}, err
 	}
 	exit, err := e.exitStatus(ctx, id)
 	if err == nil && exit.Code != 0 {
