@@ -20,15 +20,14 @@ import (
 	"github.com/runjob/runjob/pipeline"
 )
 
-// stallingEngine serves the real engine's API on a unix socket of its own,
-// except that it never answers a POST whose path ends with stall (a
-// container start or create): a daemon stuck in its network controller
-// behaves so (it still answers pings). Attach upgrades pass through
-// httputil.ReverseProxy.
-func stallingEngine(t *testing.T, stall string) string {
+// tamperedEngine serves the real engine's API on a unix socket of its own,
+// each request going to serve with a proxy to the real engine (attach
+// upgrades pass through httputil.ReverseProxy), so that a test can make
+// the engine misbehave in one way; it returns the socket's DOCKER_HOST.
+func tamperedEngine(t *testing.T, serve func(proxy http.Handler, w http.ResponseWriter, r *http.Request)) string {
 	t.Helper()
 	target := dockertest.EngineSocket()
-	sock := filepath.Join(t.TempDir(), "stuck.sock")
+	sock := filepath.Join(t.TempDir(), "engine.sock")
 	l, err := net.Listen("unix", sock)
 	if err != nil {
 		t.Fatal(err)
@@ -39,8 +38,20 @@ func stallingEngine(t *testing.T, stall string) string {
 			return (&net.Dialer{}).DialContext(ctx, "unix", target)
 		}},
 	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { serve(proxy, w, r) })}
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return "unix://" + sock
+}
+
+// stallingEngine is the real engine, except that it never answers a POST
+// whose path ends with stall (a container start or create): a daemon stuck
+// in its network controller behaves so (it still answers pings).
+func stallingEngine(t *testing.T, stall string) string {
+	t.Helper()
 	release := make(chan struct{})
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	t.Cleanup(func() { close(release) })
+	return tamperedEngine(t, func(proxy http.Handler, w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, stall) {
 			select {
 			case <-release:
@@ -49,10 +60,7 @@ func stallingEngine(t *testing.T, stall string) string {
 			return
 		}
 		proxy.ServeHTTP(w, r)
-	})}
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { close(release); _ = srv.Close() })
-	return "unix://" + sock
+	})
 }
 
 // runStalled runs s and next (after s) through stallingEngine(stall) with

@@ -2,10 +2,7 @@ package docker_test
 
 import (
 	"context"
-	"net"
 	"net/http"
-	"net/http/httputil"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,27 +14,15 @@ import (
 	"github.com/runjob/runjob/pipeline"
 )
 
-// brokenWaitEngine serves the real engine's API on a socket of its own,
-// except that the first wait of each container is answered with a 200
-// and an error in its body, as Podman 4.3 under load sometimes does:
-// before the container exits (early) or once it has (late).
+// brokenWaitEngine is the real engine, except that the first wait of each
+// container is answered with a 200 and an error in its body, as Podman 4.3
+// under load sometimes does: before the container exits (early) or once
+// it has (late).
 func brokenWaitEngine(t *testing.T, early bool) string {
 	t.Helper()
-	target := dockertest.EngineSocket()
-	sock := filepath.Join(t.TempDir(), "wait.sock")
-	l, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := &httputil.ReverseProxy{
-		Rewrite: func(r *httputil.ProxyRequest) { r.Out.URL.Scheme, r.Out.URL.Host = "http", "docker" },
-		Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			return (&net.Dialer{}).DialContext(ctx, "unix", target)
-		}},
-	}
 	var mu sync.Mutex
 	broken := map[string]bool{}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return tamperedEngine(t, func(proxy http.Handler, w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		first := r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/wait") && !broken[r.URL.Path]
 		broken[r.URL.Path] = broken[r.URL.Path] || first
@@ -56,10 +41,7 @@ func brokenWaitEngine(t *testing.T, early bool) string {
 			proxy.ServeHTTP(discardBody{}, r.Clone(context.WithoutCancel(r.Context())))
 		}
 		_, _ = w.Write([]byte("unexpected end of JSON input"))
-	})}
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return "unix://" + sock
+	})
 }
 
 // discardBody lets the proxy wait for the real answer without writing it.
