@@ -30,6 +30,9 @@ func (e *InputError) Unwrap() error { return e.Err }
 // into a pipe the engine reads from.
 func (k *kit) copyInputs(ctx context.Context, id string, step *pipeline.Step) error {
 	e := k.e
+	if err := k.clashingInputs(step); err != nil {
+		return err
+	}
 	for _, in := range step.Inputs {
 		src, skip, err := k.inputSource(in)
 		if err != nil {
