@@ -10,7 +10,7 @@ import (
 	"github.com/runjob/runjob/pipeline"
 )
 
-// inputTree is what one input copies, as clashes reads it: its
+// inputTree is what one input copies, as clashingInputs reads it: its
 // destination, its host source (a host path, or this run's copy of an
 // upstream artifact) and the source's skip rule.
 type inputTree struct {
