@@ -2,6 +2,7 @@ package executor
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -46,11 +47,15 @@ func (s *schedule) meta(step *pipeline.Step, key string, data []byte) stepcache.
 // the newest entry of the same step of the same pipeline: "not reused:
 // command changed", "not reused: input src changed, env GOFLAGS added".
 func (s *schedule) whyMissed(step string, key *reuseKey) {
-	log := s.e.log.With().Str("step", step).Logger()
+	s.e.log.Info().Str("step", step).Msg("not reused: " + s.missReason(step, key))
+}
+
+// missReason says why step's key is not in the store: what changed since
+// the newest stored run of it, or that none is stored.
+func (s *schedule) missReason(step string, key *reuseKey) string {
 	metas, err := s.reuse.store.List()
 	if err != nil {
-		log.Info().Err(err).Msg("not reused: not in the store")
-		return
+		return "not in the store"
 	}
 	var newest *stepcache.Meta
 	for i := range metas {
@@ -60,23 +65,20 @@ func (s *schedule) whyMissed(step string, key *reuseKey) {
 		}
 	}
 	if newest == nil {
-		log.Info().Msg("not reused: no earlier run of it is stored")
-		return
+		return "no earlier run of it is stored"
 	}
 	// List leaves the data out; a peek at the one entry has it, and
 	// leaves it as little used as it was.
 	entry, err := s.reuse.store.Peek(newest.Key)
 	if err != nil || entry == nil {
-		log.Info().Msg("not reused: not in the store")
-		return
+		return "not in the store"
 	}
 	entry.Close()
 	var d reuseData
 	if json.Unmarshal(entry.Meta().Data, &d) != nil || d.Version != reuseDataVersion {
-		log.Info().Msg("not reused: its stored runs are of another runjob version")
-		return
+		return "its stored runs are of another runjob version"
 	}
-	log.Info().Msgf("not reused: %s (since run %s)", partsChanged(d.Parts, s.storedParts(key.Parts)), newest.RunID)
+	return fmt.Sprintf("%s (since run %s)", partsChanged(d.Parts, s.storedParts(key.Parts)), newest.RunID)
 }
 
 // partsChanged names the parts that differ between an old key and a new

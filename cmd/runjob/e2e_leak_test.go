@@ -174,7 +174,13 @@ func TestSensitiveValuesReachNoSink(t *testing.T) {
 			if !regexp.MustCompile(`(?m)^echoes +reused `).MatchString(r.stderr) {
 				t.Fatalf("the second run did not reuse echoes:\n%s", r.stderr)
 			}
-			texts := map[string]string{"stdout": r.stdout, "stderr": r.stderr, "first stdout": first.stdout, "first stderr": first.stderr}
+			// --dry-run over that store predicts with the secrets in the keys.
+			dry := runjob(t, fenv, p, "--dry-run")
+			if !strings.Contains(dry.stdout, "would be reused (run "+first.runID+")") {
+				t.Fatalf("--dry-run does not predict echoes' reuse:\n%s%s", dry.stdout, dry.stderr)
+			}
+			texts := map[string]string{"stdout": r.stdout, "stderr": r.stderr, "first stdout": first.stdout, "first stderr": first.stderr,
+				"--dry-run stdout": dry.stdout, "--dry-run stderr": dry.stderr}
 			for _, f := range allFiles(t, dir) {
 				b, err := os.ReadFile(f)
 				if err != nil {

@@ -11,11 +11,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/runjob/runjob/executor"
 	"github.com/runjob/runjob/internal/console"
 	"github.com/runjob/runjob/internal/errkind"
 	"github.com/runjob/runjob/internal/history"
 	"github.com/runjob/runjob/internal/inspect"
 	"github.com/runjob/runjob/internal/session"
+	"github.com/runjob/runjob/pipeline"
 )
 
 func newRunCmd(s streams, fn func(context.Context, *runOptions) error) *cobra.Command {
@@ -47,7 +49,7 @@ func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 	opts.addFlags(cmd)
 	f.StringArrayVar(&opts.Only, "only", nil, "run only this step and the steps it needs (repeatable; a for_each step's name selects all its instances)")
 	f.BoolVar(&opts.Watch, "watch", false, "run, then run again whenever the pipeline file or a host input changes, reusing unchanged steps (as `runjob watch`)")
-	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan (order, images, commands, dependencies) without running anything")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan (order, images, commands, dependencies, what reuse would do) without running anything")
 	f.IntVarP(&opts.Concurrency, "concurrency", "j", 0, "run at most N steps at once (default: the pipeline's concurrency, else the number of CPUs)")
 	f.StringVar(&opts.ArtifactsDir, "artifacts", "", "export artifacts under DIR (default: .runjob/artifacts beside the pipeline file)")
 	f.StringVar(&opts.JUnit, "junit", "", "also write the results as JUnit XML to FILE (one testcase per step)")
@@ -77,16 +79,31 @@ func runPipeline(ctx context.Context, opts *runOptions) error {
 		return errkind.New(errkind.Usage, err)
 	}
 	if opts.DryRun {
-		// A failed write to stdout does not fail a dry run: the plan is
-		// what the run would do, and nothing ran.
-		_ = inspect.Plan(inspect.Masked(opts.Stdout, g), g)
-		return nil
+		return dryRun(ctx, g, opts, retention)
 	}
 	so, err := opts.session(ctx, retention)
 	if err != nil {
 		return err
 	}
 	return session.Run(ctx, g, so, connect)
+}
+
+// dryRun prints the plan, with what reuse would do when a step may be
+// reused (session.Predict: the engine is asked for image IDs only). A
+// failed write to stdout does not fail a dry run: the plan is what the
+// run would do, and nothing ran; nor does a prediction that cannot be
+// made, which is said on stderr.
+func dryRun(ctx context.Context, g *pipeline.Graph, opts *runOptions, retention history.Policy) error {
+	var preds []executor.Prediction
+	so, err := opts.session(ctx, retention)
+	if err == nil {
+		preds, err = session.Predict(ctx, g, so, connect)
+	}
+	if err != nil {
+		fmt.Fprintf(inspect.Masked(opts.Stderr, g), "runjob: reuse not predicted: %v\n", err)
+	}
+	_ = inspect.PlanReuse(inspect.Masked(opts.Stdout, g), g, preds)
+	return nil
 }
 
 // session turns the flags into a run's settings.

@@ -18,22 +18,41 @@ import (
 // order: for a build node build (its context), dockerfile, target, arg
 // (one line per argument, sorted) and tags; image (with a pull note), entrypoint, command, workdir, user, env
 // (one line per variable, sorted by name), depends on, services, input,
-// mount, cache (with its volume), artifact and notes (those of List: when,
-// timeout, retries, limits, network...). Values are padded to
+// mount, cache (with its volume), artifact, notes (those of List: when,
+// timeout, retries, limits, network...) and, from PlanReuse, reuse. Values are padded to
 // one column; another step's output shows as "(output of step NAME)".
-func Plan(w io.Writer, g *pipeline.Graph) error {
+func Plan(w io.Writer, g *pipeline.Graph) error { return PlanReuse(w, g, nil) }
+
+// PlanReuse is Plan with a last field, reuse, on each step preds names
+// (executor.Predict): "would be reused (run X)", "would run: WHY", or
+// "decided when it runs: WHY".
+func PlanReuse(w io.Writer, g *pipeline.Graph, preds []executor.Prediction) error {
 	p := g.Pipeline()
+	by := map[string]string{}
+	for _, pr := range preds {
+		by[pr.Step] = predicted(pr)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "pipeline %s: %d step%s\n", p.Name, g.Len(), plural(g.Len()))
 	for n, i := range g.Order() {
 		fmt.Fprintf(&b, "\n%d. %s\n", n+1, g.Step(i).Name)
-		planStep(&b, g, i)
+		planStep(&b, g, i, by[g.Step(i).Name])
 	}
 	return write(w, b.String())
 }
 
-// planStep writes the fields of step i.
-func planStep(b *strings.Builder, g *pipeline.Graph, i int) {
+func predicted(p executor.Prediction) string {
+	switch {
+	case p.Reused:
+		return "would be reused (run " + p.From + ")"
+	case p.Decided:
+		return "would run: " + p.Why
+	}
+	return "decided when it runs: " + p.Why
+}
+
+// planStep writes the fields of step i, reuse its predicted reuse.
+func planStep(b *strings.Builder, g *pipeline.Graph, i int, reuse string) {
 	s := g.Step(i)
 	field := func(name, value string) {
 		if value != "" {
@@ -80,4 +99,5 @@ func planStep(b *strings.Builder, g *pipeline.Graph, i int) {
 		field("artifact", fmt.Sprintf("%s: %s%s", a.Name, a.Path, whenNote(a.When)))
 	}
 	field("notes", strings.Join(notes(s), "; "))
+	field("reuse", reuse)
 }

@@ -86,8 +86,9 @@ func Run(ctx context.Context, g *pipeline.Graph, o Options, connect Connect) err
 	if o.LookupEnv == nil {
 		o.LookupEnv = os.LookupEnv
 	}
-	// Secrets are read now, not at load: validate, list, graph and
-	// --dry-run never need them. Nothing has started yet if one is missing.
+	// Secrets are read now, not at load: validate, list and graph never
+	// need them (--dry-run only to predict reuse, Predict). Nothing has
+	// started yet if one is missing.
 	secrets, err := readSecrets(g, o.LookupEnv)
 	if err != nil {
 		return err
