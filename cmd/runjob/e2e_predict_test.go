@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,7 +26,7 @@ func TestE2EDryRunPredictsReuse(t *testing.T) {
 		if r.code != 0 || strings.Contains(r.stderr, "not predicted") {
 			t.Fatalf("--dry-run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 		}
-		if made := createdBy(t, name, since); len(made) > 0 {
+		if made := createdWith(t, "io.runjob.pipeline="+name, since); len(made) > 0 {
 			t.Errorf("--dry-run created %v on the engine", made)
 		}
 		lines := reuseLines(r.stdout)
@@ -81,17 +80,4 @@ func reuseLines(plan string) map[string]string {
 		}
 	}
 	return out
-}
-
-// createdBy lists the containers of pipeline created since.
-func createdBy(t *testing.T, pipeline string, since time.Time) []string {
-	t.Helper()
-	out, err := exec.Command("docker", "events", "--since", since.Add(-time.Second).Format(time.RFC3339Nano),
-		"--until", time.Now().Add(time.Second).Format(time.RFC3339Nano), "--filter", "type=container",
-		"--filter", "event=create", "--filter", "label=io.runjob.pipeline="+pipeline,
-		"--format", "{{.Actor.Attributes.name}}").Output()
-	if err != nil {
-		t.Fatalf("docker events: %v", err)
-	}
-	return strings.Fields(string(out))
 }

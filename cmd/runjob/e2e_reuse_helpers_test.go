@@ -92,10 +92,16 @@ func (r reuseRun) step(name string) *report.Step {
 // createdContainers asks the engine which containers the run created,
 // from its events: the run's containers are gone by the time it returns.
 func createdContainers(t *testing.T, runID string, since time.Time) []string {
+	return createdWith(t, "io.runjob.run-id="+runID, since)
+}
+
+// createdWith lists the steps of the containers created since whose
+// labels match label (KEY=VALUE).
+func createdWith(t *testing.T, label string, since time.Time) []string {
 	t.Helper()
 	out, err := exec.Command("docker", "events", "--since", since.Add(-time.Second).Format(time.RFC3339Nano),
 		"--until", time.Now().Add(time.Second).Format(time.RFC3339Nano), "--filter", "type=container",
-		"--filter", "event=create", "--filter", "label=io.runjob.run-id="+runID,
+		"--filter", "event=create", "--filter", "label="+label,
 		"--format", "{{index .Actor.Attributes \"io.runjob.step\"}}").Output()
 	if err != nil {
 		t.Fatalf("docker events: %v", err)
