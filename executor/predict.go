@@ -21,7 +21,8 @@ type Prediction struct {
 	From   string
 	// Why says, when not Reused, why the step would run ("command changed
 	// (since run X)", "no earlier run of it is stored") or, when Decided
-	// is false, what its key waits for ("build has not run").
+	// is false, what its key waits for ("its input bin comes from build,
+	// which would run").
 	Why     string
 	Decided bool
 }
@@ -43,13 +44,15 @@ func (e *Executor) Predict(ctx context.Context, g *pipeline.Graph) ([]Prediction
 		res.Steps = append(res.Steps, &StepResult{Name: g.Step(i).Name, Status: StatusPending})
 	}
 	s := newSchedule(e, g, res, func(error) {}, false, 1)
+	undecided := map[int]bool{}
 	var out []Prediction
 	for _, i := range g.Order() {
 		if !s.reusing(i) {
 			continue
 		}
-		p := s.predict(ctx, i)
+		p := s.predict(ctx, i, undecided)
 		p.Step = g.Step(i).Name
+		undecided[i] = !p.Decided
 		out = append(out, p)
 	}
 	return out, nil
@@ -57,9 +60,9 @@ func (e *Executor) Predict(ctx context.Context, g *pipeline.Graph) ([]Prediction
 
 // predict predicts step i; a step predicted reused has its stored outputs
 // and artifact manifests recorded, for the keys of the steps after it.
-func (s *schedule) predict(ctx context.Context, i int) Prediction {
+func (s *schedule) predict(ctx context.Context, i int, undecided map[int]bool) Prediction {
 	step := s.g.Step(i)
-	if wait := s.keyWaitsFor(i); wait != "" {
+	if wait := s.keyWaitsFor(i, undecided); wait != "" {
 		return Prediction{Why: wait}
 	}
 	if step.Pull == pipeline.PullAlways {
@@ -99,21 +102,29 @@ func (s *schedule) predict(ctx context.Context, i int) Prediction {
 
 // keyWaitsFor names what step i's key needs that only running an earlier
 // step would give: its artifacts or outputs (when that step would not be
-// reused), or an image the run builds. "" when nothing.
-func (s *schedule) keyWaitsFor(i int) string {
+// reused, or its own reuse is undecided), or an image the run builds. ""
+// when nothing.
+func (s *schedule) keyWaitsFor(i int, undecided map[int]bool) string {
 	step := s.g.Step(i)
-	waits := func(name string) bool {
+	// runs says how step name would not be reused, "" when it would be.
+	runs := func(name string) string {
 		j, ok := s.g.Index(name)
-		return ok && s.res.Steps[j].Status != StatusReused
+		switch {
+		case !ok || s.res.Steps[j].Status == StatusReused:
+			return ""
+		case undecided[j]:
+			return "whose own reuse is decided when it runs"
+		}
+		return "which would run"
 	}
 	for _, in := range step.Inputs {
-		if in.FromStep != "" && waits(in.FromStep) {
-			return fmt.Sprintf("its input %s comes from %s, which would run", in.Name, in.FromStep)
+		if how := runs(in.FromStep); in.FromStep != "" && how != "" {
+			return fmt.Sprintf("its input %s comes from %s, %s", in.Name, in.FromStep, how)
 		}
 	}
 	for _, ref := range pipeline.StepOutputRefs(step) {
-		if waits(ref.Step) {
-			return fmt.Sprintf("it reads an output of %s, which would run", ref.Step)
+		if how := runs(ref.Step); how != "" {
+			return fmt.Sprintf("it reads an output of %s, %s", ref.Step, how)
 		}
 	}
 	if _, err := s.built.resolve(step.Image); err != nil {

@@ -64,7 +64,10 @@ func TestPredictSaysWhatWouldBeReused(t *testing.T) {
 		t.Fatalf("the run after: %s", got)
 	}
 	g = chain(t, func(p *pipeline.Pipeline) { p.Steps[0].Pull = pipeline.PullAlways })
-	if got, _ := re.predict(g); !strings.HasPrefix(got, "build=undecided(its image is pulled at every run (pull = always)) test=undecided(") {
-		t.Fatalf("pull always: %s", got)
+	want = "build=undecided(its image is pulled at every run (pull = always)) " +
+		"test=undecided(its input bin comes from build, whose own reuse is decided when it runs) " +
+		"package=undecided(it reads an output of build, whose own reuse is decided when it runs)"
+	if got, _ := re.predict(g); got != want {
+		t.Fatalf("pull always:\n got %s\nwant %s", got, want)
 	}
 }
