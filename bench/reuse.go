@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // The 10-step chain with reuse = true on every step, against the same
@@ -43,15 +42,7 @@ func reuseChains() []scenario {
 // distinctChain is chainSrc with one env value per step, so that no two
 // steps have the same key (two that do the same are one entry).
 func distinctChain() string {
-	var b strings.Builder
-	for i := range 10 {
-		fmt.Fprintf(&b, "step \"s%d\" {\n  image = %q\n  command = [\"echo\", \"ok\"]\n  env = { I = \"%d\" }\n", i, image, i)
-		if i > 0 {
-			fmt.Fprintf(&b, "  depends_on = [step.s%d]\n", i-1)
-		}
-		b.WriteString("}\n")
-	}
-	return b.String()
+	return chainEach(func(i int) string { return fmt.Sprintf("  env = { I = \"%d\" }\n", i) })
 }
 
 func warmCache(e *env) string { return filepath.Join(e.work, "cache-warm") }

@@ -35,10 +35,13 @@ type scenario struct {
 
 // chainSrc is a pipeline of 10 steps each depending on the one before;
 // extra goes into every step.
-func chainSrc(extra string) string {
+func chainSrc(extra string) string { return chainEach(func(int) string { return extra }) }
+
+// chainEach is chainSrc with extra(i) in step i.
+func chainEach(extra func(i int) string) string {
 	var b strings.Builder
 	for i := range 10 {
-		fmt.Fprintf(&b, "step \"s%d\" {\n  image = %q\n  command = [\"echo\", \"ok\"]\n%s", i, image, extra)
+		fmt.Fprintf(&b, "step \"s%d\" {\n  image = %q\n  command = [\"echo\", \"ok\"]\n%s", i, image, extra(i))
 		if i > 0 {
 			fmt.Fprintf(&b, "  depends_on = [step.s%d]\n", i-1)
 		}

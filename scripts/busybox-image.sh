@@ -15,6 +15,11 @@
 # the binary installed by busybox-static).
 set -euo pipefail
 
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+prog=busybox-image
+# shellcheck source=SCRIPTDIR/lib/daemon.sh
+source "$here/lib/daemon.sh" # PATH, log, die
+
 image="${BUSYBOX_IMAGE:-busybox:latest}"
 force=0
 verify=0
@@ -33,11 +38,6 @@ for arg in "$@"; do
 	esac
 done
 
-log() { echo "busybox-image: $*" >&2; }
-die() {
-	log "ERROR: $*"
-	exit 1
-}
 
 command -v docker >/dev/null 2>&1 || die "no docker client on PATH (run scripts/setup.sh first)"
 

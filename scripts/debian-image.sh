@@ -13,6 +13,11 @@
 # (default http://deb.debian.org/debian), DOCKER_HOST as the docker CLI.
 set -euo pipefail
 
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+prog=debian-image
+# shellcheck source=SCRIPTDIR/lib/daemon.sh
+source "$here/lib/daemon.sh" # PATH, log, die
+
 image="${DEBIAN_IMAGE:-runjob-debian:build}"
 mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 packages=gcc,libc6-dev,make,python3
@@ -26,11 +31,6 @@ case "${1:-}" in
 	;;
 esac
 
-log() { echo "debian-image: $*" >&2; }
-die() {
-	log "ERROR: $*"
-	exit 1
-}
 
 command -v docker >/dev/null 2>&1 || die "no docker client on PATH (run scripts/setup.sh first)"
 if ((!force)) && docker image inspect "$image" >/dev/null 2>&1; then
