@@ -30,14 +30,20 @@ func (e *InputError) Unwrap() error { return e.Err }
 // into a pipe the engine reads from.
 func (k *kit) copyInputs(ctx context.Context, id string, step *pipeline.Step) error {
 	e := k.e
-	if err := k.clashingInputs(step); err != nil {
-		return err
-	}
-	for _, in := range step.Inputs {
+	// Each source and skip rule once: loading .runjobignore walks the tree.
+	trees := make([]inputTree, len(step.Inputs))
+	for n, in := range step.Inputs {
 		src, skip, err := k.inputSource(in)
 		if err != nil {
 			return &InputError{Input: in.Name, Err: err}
 		}
+		trees[n] = inputTree{name: in.Name, to: path.Clean(in.To), src: src, skip: skip}
+	}
+	if err := clashingInputs(trees); err != nil {
+		return err
+	}
+	for n, in := range step.Inputs {
+		src, skip := trees[n].src, trees[n].skip
 		pr, pw := io.Pipe()
 		packed := make(chan error, 1)
 		go func() {

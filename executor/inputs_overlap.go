@@ -6,8 +6,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-
-	"github.com/runjob/runjob/pipeline"
 )
 
 // inputTree is what one input copies, as clashingInputs reads it: its
@@ -19,25 +17,20 @@ type inputTree struct {
 	dir           bool
 }
 
-// clashingInputs finds two inputs of step whose copies cannot both land:
-// one puts a file where the other puts a directory (or needs one). The
-// engine would refuse the second copy with a bare tar error (Docker:
+// clashingInputs finds two of a step's inputs whose copies cannot both
+// land: one puts a file where the other puts a directory (or needs one).
+// The engine would refuse the second copy with a bare tar error (Docker:
 // "cannot overwrite directory ... with non-directory"), which reads as an
 // engine fault; this names both inputs, before anything is copied, as the
-// user's to fix. An input that cannot be read is left to the copy to
+// user's to fix. A source that cannot be read is left to the copy to
 // report.
-func (k *kit) clashingInputs(step *pipeline.Step) error {
-	var trees []inputTree
-	for _, in := range step.Inputs {
-		src, skip, err := k.inputSource(in)
+func clashingInputs(trees []inputTree) error {
+	for n := range trees {
+		fi, err := os.Stat(trees[n].src)
 		if err != nil {
 			return nil
 		}
-		fi, err := os.Stat(src)
-		if err != nil {
-			return nil
-		}
-		trees = append(trees, inputTree{name: in.Name, to: path.Clean(in.To), src: src, skip: skip, dir: fi.IsDir()})
+		trees[n].dir = fi.IsDir()
 	}
 	for i, outer := range trees {
 		for j, inner := range trees {

@@ -16,7 +16,9 @@ import (
 // Predict says which reusable steps of g a run with o would reuse now
 // (executor.Predict), for --dry-run: it reads the secrets (they are in
 // the keys), connects to ask the engine for image IDs only, and reads the
-// store without changing it. Nothing when no step may be reused or reuse
+// store's entries without adding, evicting or making recent any (opening
+// it sweeps crashed writes; hashing inputs refreshes its stat cache, as a
+// run's would). Nothing when no step may be reused or reuse
 // is off; an error (a secret that cannot be read, no engine) when it
 // cannot say. What it returns is masked.
 func Predict(ctx context.Context, g *pipeline.Graph, o Options, connect Connect) ([]executor.Prediction, error) {
